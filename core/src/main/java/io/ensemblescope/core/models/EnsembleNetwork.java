@@ -50,6 +50,11 @@ public final class EnsembleNetwork implements AutoCloseable {
         return new EnsembleNetwork(spec, arch, manager, blocks);
     }
 
+    /** Builds one replica of {@code spec} for a dataset of {@code classes} classes (used by the trainer). */
+    public static Block buildReplica(NetworkSpec spec, int classes, NDManager manager, SeededRandom random) {
+        return buildReplica(spec, Architectures.get(spec.architecture(), classes), manager, random);
+    }
+
     /** Builds one replica and initialises it with He-normal weights from its seeded stream. */
     static Block buildReplica(NetworkSpec spec, Architecture arch, NDManager manager, SeededRandom random) {
         Block block = arch.build(new LayerFactory(spec, random));
@@ -93,17 +98,25 @@ public final class EnsembleNetwork implements AutoCloseable {
      * turn (the inference service runs replicas in parallel through {@link #replicaLogits}); single: k = 1.
      */
     public NDArray memberLogits(NDArray input, int mcSamples) {
-        return switch (spec.method()) {
-            case SINGLE -> replicaLogits(0, input).expandDims(0);
-            case BATCH_ENSEMBLE -> tiledForward(replicas.get(0), input, spec.members());
-            case MC_DROPOUT -> tiledForward(replicas.get(0), input, mcSamples > 0 ? mcSamples : spec.mcSamples());
-            case DEEP_ENSEMBLE -> {
-                NDList outs = new NDList();
-                for (int i = 0; i < replicas.size(); i++) {
-                    outs.add(replicaLogits(i, input));
-                }
-                yield ai.djl.ndarray.NDArrays.stack(outs);
+        if (spec.method() == Method.DEEP_ENSEMBLE) {
+            NDList outs = new NDList();
+            for (int i = 0; i < replicas.size(); i++) {
+                outs.add(replicaLogits(i, input));
             }
+            return ai.djl.ndarray.NDArrays.stack(outs);
+        }
+        return runLogits(spec, replicas.get(0), input, mcSamples > 0 ? mcSamples : spec.mcSamples());
+    }
+
+    /**
+     * Logits [t, B, C] of one block in inference mode: t = k for BatchEnsemble (one forward over the tiled input),
+     * t = T for MC Dropout (one forward over [T·B, …]), t = 1 for a single network or one Deep-Ensemble replica.
+     */
+    public static NDArray runLogits(NetworkSpec spec, Block block, NDArray input, int mcSamples) {
+        return switch (spec.method()) {
+            case BATCH_ENSEMBLE -> tiledForward(block, input, spec.members());
+            case MC_DROPOUT -> tiledForward(block, input, mcSamples);
+            case SINGLE, DEEP_ENSEMBLE -> forward(block, input, false).expandDims(0);
         };
     }
 

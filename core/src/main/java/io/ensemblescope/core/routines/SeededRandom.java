@@ -8,11 +8,17 @@ import java.util.SplittableRandom;
  * threads and would make parallel Deep-Ensemble training irreproducible). Thread-safe.
  */
 public final class SeededRandom {
-    private final SplittableRandom random;
+    private SplittableRandom random;
     private double nextGaussian = Double.NaN;
 
     public SeededRandom(long seed) {
         this.random = new SplittableRandom(seed);
+    }
+
+    /** Restarts the stream from {@code seed}: runs reseed per epoch so a resumed run draws what an unbroken one would. */
+    public synchronized void reseed(long seed) {
+        random = new SplittableRandom(seed);
+        nextGaussian = Double.NaN;
     }
 
     public synchronized double nextGaussian() {
