@@ -102,6 +102,21 @@ class DatasetFetcherTest {
     }
 
     @Test
+    void twoProcessesFetchingAtOnceLeaveOneValidEntry() throws Exception {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process child = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
+                FetchInChildProcess.class.getName(), cache.toString())
+                .redirectErrorStream(true).redirectOutput(cache.resolveSibling(cache.getFileName() + ".log").toFile())
+                .start();
+        DatasetFiles mine = fetcher(true, NO_ENV).resolve(StandardDatasets.MNIST_SPEC, null);
+        assertEquals(0, child.waitFor(), "child fetch failed, see " + cache + ".log");
+        for (DataFile f : StandardDatasets.MNIST_SPEC.files()) {
+            assertEquals(f.sha256(), Checksums.sha256(mine.path(f.name())));
+        }
+        assertNoScratchLeft();
+    }
+
+    @Test
     void missingSourcesAreAllListedWithTheManualRemedy(@TempDir Path empty) {
         DatasetUnavailableException e = assertThrows(DatasetUnavailableException.class,
                 () -> fetcher(false, NO_ENV).resolve(StandardDatasets.MNIST_SPEC, empty));
@@ -131,7 +146,7 @@ class DatasetFetcherTest {
 
     @Test
     void environmentDirectoryIsUsedAndCheckedBeforeTheCache(@TempDir Path userDir) throws IOException {
-        DatasetFiles fetched = fetcher(true, NO_ENV).resolve(StandardDatasets.MNIST_SPEC, null);
+        DatasetFiles fetched = userCacheMnist();
         for (DataFile f : StandardDatasets.MNIST_SPEC.files()) {
             Files.copy(fetched.path(f.name()), userDir.resolve(f.name()));
         }
@@ -142,14 +157,18 @@ class DatasetFetcherTest {
 
         // A damaged user file is refused with its checksum, and the (valid) cache serves instead.
         flipByte(userDir.resolve(T10K_LABELS), 100);
-        DatasetFiles fallback = fetcher(false, NO_ENV).resolve(StandardDatasets.MNIST_SPEC, userDir);
+        DatasetUnavailableException e = assertThrows(DatasetUnavailableException.class,
+                () -> fetcher(false, NO_ENV).resolve(StandardDatasets.MNIST_SPEC, userDir));
+        assertTrue(e.attempts().get(0).reason().startsWith("checksum mismatch: " + T10K_LABELS), e.getMessage());
+        DatasetFiles fallback = new DatasetFetcher(DatasetFetcher.standard().cacheRoot(), false, NO_ENV::get,
+                FetchListener.NONE).resolve(StandardDatasets.MNIST_SPEC, userDir);
         assertTrue(fallback.source().startsWith("cache "), fallback.source());
     }
 
     @Test
     void userDirectoryFailingTheContentCheckIsRefused(@TempDir Path userDir) throws IOException {
         // MNIST's files under Fashion-MNIST's names: present, well-formed, but the wrong dataset.
-        DatasetFiles mnist = fetcher(true, NO_ENV).resolve(StandardDatasets.MNIST_SPEC, null);
+        DatasetFiles mnist = userCacheMnist();
         for (DataFile f : StandardDatasets.FASHION_MNIST_SPEC.files()) {
             String raw = f.name().substring(0, f.name().length() - ".gz".length());
             Files.copy(mnist.path(raw), userDir.resolve(raw));
@@ -158,6 +177,11 @@ class DatasetFetcherTest {
                 () -> fetcher(false, NO_ENV).resolve(StandardDatasets.FASHION_MNIST_SPEC, userDir));
         assertTrue(e.attempts().get(0).reason().contains("not Fashion-MNIST: test labels begin [7, 2, 1, 0, 4]"),
                 e.getMessage());
+    }
+
+    /** MNIST from the user's cache (fetched there once), for tests that only need real files to copy. */
+    private static DatasetFiles userCacheMnist() {
+        return DatasetFetcher.standard().resolve(StandardDatasets.MNIST_SPEC, null);
     }
 
     private long count(FetchListener.Stage stage) {
