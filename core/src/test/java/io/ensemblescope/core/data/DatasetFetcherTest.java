@@ -40,6 +40,7 @@ class DatasetFetcherTest {
     @AfterEach
     void removeCache() throws IOException {
         TestCaches.delete(cache);
+        Files.deleteIfExists(childLog());
     }
 
     private DatasetFetcher fetcher(boolean registry, Map<String, String> env) {
@@ -106,10 +107,10 @@ class DatasetFetcherTest {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Process child = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
                 FetchInChildProcess.class.getName(), cache.toString())
-                .redirectErrorStream(true).redirectOutput(cache.resolveSibling(cache.getFileName() + ".log").toFile())
+                .redirectErrorStream(true).redirectOutput(childLog().toFile())
                 .start();
         DatasetFiles mine = fetcher(true, NO_ENV).resolve(StandardDatasets.MNIST_SPEC, null);
-        assertEquals(0, child.waitFor(), "child fetch failed, see " + cache + ".log");
+        assertEquals(0, child.waitFor(), () -> "child fetch failed: " + readQuietly(childLog()));
         for (DataFile f : StandardDatasets.MNIST_SPEC.files()) {
             assertEquals(f.sha256(), Checksums.sha256(mine.path(f.name())));
         }
@@ -182,6 +183,18 @@ class DatasetFetcherTest {
     /** MNIST from the user's cache (fetched there once), for tests that only need real files to copy. */
     private static DatasetFiles userCacheMnist() {
         return DatasetFetcher.standard().resolve(StandardDatasets.MNIST_SPEC, null);
+    }
+
+    private Path childLog() {
+        return cache.resolveSibling(cache.getFileName() + ".log");
+    }
+
+    private static String readQuietly(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
     }
 
     private long count(FetchListener.Stage stage) {
