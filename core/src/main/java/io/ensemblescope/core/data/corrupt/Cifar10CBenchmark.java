@@ -2,7 +2,6 @@ package io.ensemblescope.core.data.corrupt;
 
 import io.ensemblescope.core.data.ImageDataset;
 import io.ensemblescope.core.engine.Engines;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +26,7 @@ public final class Cifar10CBenchmark {
         int severity = args.length > 2 ? Integer.parseInt(args[2]) : 5;
         Path frostDir = Path.of(args.length > 3 ? args[3] : "../shared/data/cifar10c-frost");
         ImageDataset data = synthetic(n, 7L);
-        Cifar10CGenerator gen = new Cifar10CGenerator(Files.isDirectory(frostDir) ? frostDir : null, threads);
+        Cifar10CGenerator gen = new Cifar10CGenerator(frostDir, threads);
         GenerationReport plan = gen.plan(Corruptions.ALL);
         // warm-up: JIT every corruption on a small slice first
         ImageDataset warm = data.slice(0, Math.min(n, 200));
