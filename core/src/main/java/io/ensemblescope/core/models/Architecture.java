@@ -1,0 +1,16 @@
+package io.ensemblescope.core.models;
+
+import ai.djl.nn.Block;
+
+/** A network family buildable as single, MC Dropout, Deep-Ensemble member or BatchEnsemble(k). */
+public interface Architecture {
+    String name();
+
+    /** Shape of one input sample, e.g. [1, 28, 28]. */
+    long[] inputShape();
+
+    int classes();
+
+    /** Builds one block: a plain network, or the BatchEnsemble network taking member-major [k·B, …] input. */
+    Block build(LayerFactory layers);
+}
