@@ -61,8 +61,18 @@ public final class Cifar10CGenerator {
 
     /** One corruption at one severity as a new dataset named e.g. {@code cifar10-c/frost-5}. */
     public ImageDataset corrupt(ImageDataset clean, String corruption, int severity, long seed) {
+        return corrupt(clean, 0, corruption, severity, seed);
+    }
+
+    /**
+     * As {@link #corrupt(ImageDataset, String, int, long)} for a slice whose first image has index {@code firstIndex}
+     * in its split: image i draws from the stream of index firstIndex + i, so a slice gets exactly the bytes of the
+     * same images in the whole split.
+     */
+    public ImageDataset corrupt(ImageDataset clean, int firstIndex, String corruption, int severity, long seed) {
         byte[] out = new byte[clean.pixels().length];
-        corruptInto(clean, corruption, severity, seed, (i, img) -> img.writeChwUint8(out, i * clean.imageBytes()));
+        corruptInto(clean, firstIndex, corruption, severity, seed,
+                (i, img) -> img.writeChwUint8(out, i * clean.imageBytes()));
         return clean.withPixels(clean.name() + "-c/" + corruption + "-" + severity, out);
     }
 
@@ -72,6 +82,14 @@ public final class Cifar10CGenerator {
      */
     public void corruptInto(ImageDataset clean, String corruption, int severity, long seed,
                             BiConsumer<Integer, HwcImage> sink) {
+        corruptInto(clean, 0, corruption, severity, seed, sink);
+    }
+
+    private void corruptInto(ImageDataset clean, int firstIndex, String corruption, int severity, long seed,
+                             BiConsumer<Integer, HwcImage> sink) {
+        if (firstIndex < 0) {
+            throw new IllegalArgumentException("firstIndex must be >= 0, got " + firstIndex);
+        }
         checkShape(clean);
         Corruption.level(severity);
         Corruption c = Corruptions.byName(corruption, frost);
@@ -80,7 +98,7 @@ public final class Cifar10CGenerator {
         int per = clean.imageBytes();
         Runnable work = () -> IntStream.range(0, n).parallel().forEach(i -> {
             HwcImage img = HwcImage.fromChwUint8(px, i * per, 3, SIDE, SIDE);
-            SplittableRandom rng = new SplittableRandom(imageSeed(seed, corruption, severity, i));
+            SplittableRandom rng = new SplittableRandom(imageSeed(seed, corruption, severity, firstIndex + i));
             sink.accept(i, c.apply(img, severity, rng));
         });
         ForkJoinPool pool = new ForkJoinPool(threads);

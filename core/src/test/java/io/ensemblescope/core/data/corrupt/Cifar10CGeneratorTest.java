@@ -36,6 +36,28 @@ class Cifar10CGeneratorTest {
     }
 
     @Test
+    void aSliceGetsTheBytesOfTheSameImagesInTheWholeSplit() {
+        Cifar10CGenerator gen = new Cifar10CGenerator(null, 2);
+        byte[] whole = gen.corrupt(CLEAN, "shot_noise", 4, 8L).pixels();
+        byte[] slice = gen.corrupt(CLEAN.slice(5, 7), 5, "shot_noise", 4, 8L).pixels();
+        int per = CLEAN.imageBytes();
+        assertArrayEquals(Arrays.copyOfRange(whole, 5 * per, 12 * per), slice);
+    }
+
+    @Test
+    void shiftFactoryParsesCorruptionAndSeverity() {
+        Cifar10CGenerator gen = new Cifar10CGenerator(null, 1);
+        var factory = Cifar10CShift.factory(gen);
+        ImageDataset viaShift = factory.create("elastic_transform-3").apply(CLEAN.slice(2, 4), 2, 77L);
+        assertArrayEquals(gen.corrupt(CLEAN.slice(2, 4), 2, "elastic_transform", 3, 77L).pixels(),
+                viaShift.pixels());
+        assertThrows(IllegalArgumentException.class, () -> factory.create("elastic_transform-7"));
+        assertThrows(IllegalArgumentException.class, () -> factory.create("rain-3"));
+        assertThrows(IllegalArgumentException.class, () -> factory.create("fog"));
+        assertThrows(IllegalStateException.class, () -> factory.create("frost-2"));
+    }
+
+    @Test
     void corruptedDatasetKeepsLabelsShapeAndIsNamed() {
         ImageDataset out = new Cifar10CGenerator(null, 2).corrupt(CLEAN.renamed("cifar10"), "contrast", 5, 1L);
         assertEquals("cifar10-c/contrast-5", out.name());
