@@ -52,14 +52,16 @@ class TrainerServiceTest {
     private Server server;
     private ManagedChannel channel;
     private TrainerServiceGrpc.TrainerServiceBlockingStub stub;
+    private io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry;
 
     @BeforeEach
     void start() throws Exception {
         store = new CheckpointStore(root);
         DatasetCatalog catalog = DatasetCatalog.shared();
+        registry = Meters.newRegistry("trainer-test");
         jobs = new JobManager(store, catalog, Map.of(ExecutorKind.LOCAL,
                 new LocalExecutor(catalog, Device.cpu(), () -> false)), ExecutorKind.LOCAL, 1, 4,
-                Meters.newRegistry("trainer-test"));
+                registry);
         String name = InProcessServerBuilder.generateName();
         server = InProcessServerBuilder.forName(name).addService(new TrainerServiceImpl(jobs, store)).build().start();
         channel = InProcessChannelBuilder.forName(name).build();
@@ -112,6 +114,10 @@ class TrainerServiceTest {
         try (EnsembleNetwork net = store.load(store.manifest(ref.getName(), ref.getVersion()), Device.cpu())) {
             assertEquals(2, net.spec().members());
         }
+        String scrape = registry.scrape(io.ensemblescope.rpc.PrometheusEndpoint.CONTENT_TYPE);
+        assertTrue(scrape.contains("escope_trainer_jobs{service=\"trainer-test\",state=\"succeeded\"} 1"), scrape);
+        assertTrue(scrape.contains("escope_trainer_epoch_seconds_count"), "epoch seconds recorded");
+        io.ensemblescope.rpc.Promtool.assertValid(scrape);
     }
 
     private void assertInvalid(String field, UnaryOperator<TrainRequest.Builder> change) {
