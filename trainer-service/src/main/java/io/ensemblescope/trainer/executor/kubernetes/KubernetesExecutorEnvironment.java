@@ -1,6 +1,7 @@
 package io.ensemblescope.trainer.executor.kubernetes;
 
 import com.google.gson.reflect.TypeToken;
+import io.ensemblescope.api.v1.ExecutorKind;
 import io.kubernetes.client.openapi.JSON;
 import io.kubernetes.client.openapi.models.V1Toleration;
 import java.io.IOException;
@@ -36,11 +37,30 @@ public final class KubernetesExecutorEnvironment {
     public static final String BACKOFF_LIMIT = "ESCOPE_K8S_BACKOFF_LIMIT";
     public static final String TTL_SECONDS = "ESCOPE_K8S_TTL_SECONDS_AFTER_FINISHED";
     public static final String POLL_MILLIS = "ESCOPE_K8S_POLL_MILLIS";
+    /** "kubernetes" or "local": the executor of requests that name none. */
+    public static final String DEFAULT_EXECUTOR = "ESCOPE_DEFAULT_EXECUTOR";
 
     /** Where Kubernetes mounts the pod's own namespace; used when {@link #NAMESPACE} is unset. */
     static final Path SERVICE_ACCOUNT_NAMESPACE = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
 
     private KubernetesExecutorEnvironment() {}
+
+    /** True when {@code env} describes member Jobs (the chart sets {@link #IMAGE}): the trainer can offer the executor. */
+    public static boolean configured(Map<String, String> env) {
+        String image = env.get(IMAGE);
+        return image != null && !image.isBlank();
+    }
+
+    /** The executor for requests that name none: {@link #DEFAULT_EXECUTOR}, LOCAL when unset. */
+    public static ExecutorKind defaultExecutor(Map<String, String> env) {
+        String value = env.getOrDefault(DEFAULT_EXECUTOR, "").trim().toLowerCase(java.util.Locale.ROOT);
+        return switch (value) {
+            case "", "local" -> ExecutorKind.LOCAL;
+            case "kubernetes" -> ExecutorKind.KUBERNETES;
+            default -> throw new IllegalArgumentException(DEFAULT_EXECUTOR + " must be local or kubernetes, got '"
+                    + env.get(DEFAULT_EXECUTOR) + "'");
+        };
+    }
 
     /** The configuration described by {@code env}; unset optional variables take the documented defaults. */
     public static KubernetesExecutorConfig read(Map<String, String> env) {

@@ -48,6 +48,17 @@ class KubernetesExecutorEnvironmentTest {
     }
 
     @Test
+    void theDefaultExecutorIsLocalUnlessTheDeploymentSaysKubernetes() {
+        assertEquals(io.ensemblescope.api.v1.ExecutorKind.LOCAL, KubernetesExecutorEnvironment.defaultExecutor(Map.of()));
+        assertEquals(io.ensemblescope.api.v1.ExecutorKind.KUBERNETES,
+                KubernetesExecutorEnvironment.defaultExecutor(Map.of("ESCOPE_DEFAULT_EXECUTOR", "Kubernetes")));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> KubernetesExecutorEnvironment.defaultExecutor(
+                Map.of("ESCOPE_DEFAULT_EXECUTOR", "slurm"))).getMessage().contains("ESCOPE_DEFAULT_EXECUTOR"));
+        assertTrue(KubernetesExecutorEnvironment.configured(MINIMAL));
+        assertTrue(!KubernetesExecutorEnvironment.configured(Map.of()));
+    }
+
+    @Test
     void badValuesNameTheVariable() {
         var env = new java.util.HashMap<>(MINIMAL);
         env.put("ESCOPE_K8S_GPUS", "one");
