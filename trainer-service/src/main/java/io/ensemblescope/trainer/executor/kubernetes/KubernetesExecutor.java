@@ -5,6 +5,7 @@ import static io.ensemblescope.trainer.executor.kubernetes.KubernetesNames.JOB_L
 import static io.ensemblescope.trainer.executor.kubernetes.KubernetesNames.MEMBER_LABEL;
 
 import io.ensemblescope.api.v1.TrainEvent;
+import io.ensemblescope.core.routines.RunFiles;
 import io.ensemblescope.trainer.executor.JobContext;
 import io.ensemblescope.trainer.executor.TrainingExecutor;
 import io.kubernetes.client.openapi.ApiClient;
@@ -25,7 +26,7 @@ import java.util.stream.Collectors;
 /**
  * Runs each run of a training job as a batch/v1 Job (one per Deep-Ensemble member, one for other methods) and
  * supervises them until all succeed: every poll interval it lists the job's Jobs and Pods by label (two cheap calls
- * per job, robust to dropped watch connections), streams phase changes and the members' {@link MemberProgress} as
+ * per job, robust to dropped watch connections), streams phase changes and the members' progress files as
  * events, re-launches a failed member as a new Job up to the backoff limit (the member runner resumes from its epoch
  * snapshot in {@code run-<i>}), and deletes finished Jobs. Cancellation or a member failing beyond its retries deletes
  * every Job of the job.
@@ -33,8 +34,6 @@ import java.util.stream.Collectors;
 public final class KubernetesExecutor implements TrainingExecutor {
 
     public static final String KIND = "kubernetes";
-    /** Written by the member runner when run i finished (see {@link TrainingExecutor}). */
-    static final String DONE_MARKER = "DONE";
     private static final int LOG_TAIL_LINES = 20;
     /** Consecutive failed polls (API server unreachable, restarting) tolerated before the job fails. */
     static final int MAX_POLL_FAILURES = 5;
@@ -67,7 +66,7 @@ public final class KubernetesExecutor implements TrainingExecutor {
             for (int i = 0; i < job.runs(); i++) {
                 MemberRun run = new MemberRun(i);
                 runs.add(run);
-                if (Files.exists(job.runDir(i).resolve(DONE_MARKER))) {
+                if (Files.exists(job.runDir(i).resolve(RunFiles.DONE))) {
                     run.done = true; // resumed job: this member already finished
                     emit(job, i, "member " + i + " already done; not launched");
                 } else {
@@ -151,27 +150,38 @@ public final class KubernetesExecutor implements TrainingExecutor {
                 .toList();
     }
 
+    /**
+     * Turns the member runner's {@code progress.json} (core's {@link RunFiles.Progress}, rewritten at step boundaries)
+     * into events: STEP for progress within an epoch, EPOCH when a new epoch began with a validation accuracy, which
+     * is then the previous epoch's.
+     */
     private void reportProgress(JobContext job, MemberRun run) {
-        MemberProgress progress = MemberProgress.read(job.runDir(run.member)).orElse(null);
+        RunFiles.Progress progress = new RunFiles(job.runDir(run.member)).progress();
         if (progress == null || progress.equals(run.lastProgress)) {
             return;
         }
-        boolean newEpoch = progress.epochDone()
-                && (run.lastProgress == null || !run.lastProgress.epochDone() || run.lastProgress.epoch() != progress.epoch());
+        boolean epochEnded = !Double.isNaN(progress.validationAccuracy())
+                && (run.lastProgress == null || run.lastProgress.epoch() < progress.epoch());
         run.lastProgress = progress;
-        job.events().accept(event(job, run.member).setKind(newEpoch ? TrainEvent.Kind.EPOCH : TrainEvent.Kind.STEP)
-                .setEpoch(progress.epoch()).setStep(progress.step()).setTotalSteps(progress.totalSteps())
-                .setLoss(progress.loss()).setValidationAccuracy(newEpoch ? progress.validationAccuracy() : 0f)
-                .setImagesPerSecond(progress.imagesPerSecond()).setEtaSeconds(progress.etaSeconds()).build());
+        TrainEvent.Builder event = event(job, run.member).setStep(progress.step()).setTotalSteps(progress.totalSteps())
+                .setLoss((float) progress.loss()).setImagesPerSecond((float) progress.imagesPerSecond())
+                .setEtaSeconds((float) progress.etaSeconds());
+        if (epochEnded) {
+            event.setKind(TrainEvent.Kind.EPOCH).setEpoch(progress.epoch() - 1)
+                    .setValidationAccuracy((float) progress.validationAccuracy());
+        } else {
+            event.setKind(TrainEvent.Kind.STEP).setEpoch(progress.epoch());
+        }
+        job.events().accept(event.build());
     }
 
     private void succeeded(JobContext job, MemberRun run) throws ApiException {
         client.delete(run.jobName);
         run.done = true;
-        if (!Files.exists(job.runDir(run.member).resolve(DONE_MARKER))) {
+        if (!Files.exists(job.runDir(run.member).resolve(RunFiles.DONE))) {
             // The pod wrote somewhere else: the member pods and the trainer do not share the checkpoint store.
             throw new IllegalStateException("member " + run.member + ": Job " + run.jobName + " succeeded but "
-                    + job.runDir(run.member).resolve(DONE_MARKER) + " is missing; is claim " + config.pvcName()
+                    + job.runDir(run.member).resolve(RunFiles.DONE) + " is missing; is claim " + config.pvcName()
                     + " mounted at " + config.mountPath() + " in the trainer too (ReadWriteMany)?");
         }
     }

@@ -1,5 +1,7 @@
 package io.ensemblescope.trainer.executor.kubernetes;
 
+import io.ensemblescope.core.routines.RunFiles;
+
 /** The executor's bookkeeping for one member (run) of a job: its current attempt and what was last reported. */
 final class MemberRun {
 
@@ -8,7 +10,7 @@ final class MemberRun {
     String jobName;
     boolean done;
     MemberStatus lastStatus;
-    MemberProgress lastProgress;
+    RunFiles.Progress lastProgress;
 
     MemberRun(int member) {
         this.member = member;

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ensemblescope.api.v1.Method;
+import io.ensemblescope.core.routines.RunFiles;
 import io.ensemblescope.api.v1.TrainEvent;
 import io.ensemblescope.api.v1.TrainRequest;
 import io.ensemblescope.trainer.executor.JobContext;
@@ -22,6 +24,7 @@ import io.kubernetes.client.openapi.models.V1Toleration;
 import io.kubernetes.client.util.Config;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -112,7 +115,9 @@ class KubernetesExecutorTest {
 
         // Job controller: member 0 runs and reports an epoch through progress.json, then both succeed.
         setStatus("escope-job-42-m0-a0", 1, 0, 0);
-        new MemberProgress(1, true, 100, 300, 0.5f, 0.91f, 800f, 20f).write(workDir().resolve("run-0"));
+        writeProgress(0, new RunFiles.Progress(1, 3, 40, 300, 0.9, Double.NaN, 800, 30));
+        awaitEvent(e -> e.getKind() == TrainEvent.Kind.STEP && e.getMember() == 0 && e.getStep() == 40);
+        writeProgress(0, new RunFiles.Progress(2, 3, 110, 300, 0.5, 0.91, 810, 20));
         awaitEvent(e -> e.getKind() == TrainEvent.Kind.EPOCH && e.getMember() == 0);
         awaitEvent(e -> e.getMember() == 0 && e.getMessage().contains("RUNNING"));
         succeed("escope-job-42-m0-a0", 0);
@@ -123,6 +128,7 @@ class KubernetesExecutorTest {
         assertEquals("job-42", epoch.getJobId());
         assertEquals(1, epoch.getEpoch());
         assertEquals(0.91f, epoch.getValidationAccuracy());
+        assertEquals(110, epoch.getStep());
         assertEquals(300, epoch.getTotalSteps());
         for (int m = 0; m < 2; m++) {
             int member = m;
@@ -230,6 +236,15 @@ class KubernetesExecutorTest {
 
     private Path workDir() {
         return store.resolve("jobs").resolve("job");
+    }
+
+    /** As the member runner does: the whole file replaced at once. */
+    private void writeProgress(int member, RunFiles.Progress progress) throws Exception {
+        Path dir = workDir().resolve("run-" + member);
+        Files.createDirectories(dir);
+        Path tmp = dir.resolve(RunFiles.PROGRESS + ".tmp");
+        new ObjectMapper().writeValue(tmp.toFile(), progress);
+        Files.move(tmp, dir.resolve(RunFiles.PROGRESS), StandardCopyOption.ATOMIC_MOVE);
     }
 
     private void succeed(String name, int member) throws Exception {
