@@ -1,0 +1,33 @@
+package io.ensemblescope.cli.reproduce;
+
+import io.ensemblescope.api.v1.EvaluationDataset;
+import io.ensemblescope.api.v1.TrainRequest;
+import java.util.List;
+
+/**
+ * A whole study: what to train for each method and seed, and what to evaluate on.
+ *
+ * @param name study name, e.g. "mnist"
+ * @param title report title
+ * @param methods the table's rows
+ * @param seeds one training run of every method per seed
+ * @param template training request shared by all methods (method, k, seed, name are filled per run)
+ * @param evaluation in-distribution, shifted and OOD sets, each named
+ * @param evalBatchSize samples per inference request during evaluation
+ * @param notes lines the report prints about this study's data (e.g. which OOD set stands in for SVHN)
+ */
+public record StudyPlan(String name, String title, List<StudyMethod> methods, List<Long> seeds,
+                        TrainRequest template, List<EvaluationDataset> evaluation, int evalBatchSize,
+                        List<String> notes) {
+
+    /** The request that trains {@code method} with {@code seed}. */
+    public TrainRequest request(StudyMethod method, long seed) {
+        TrainRequest.Builder b = template.toBuilder().setMethod(method.method()).setMembers(method.members())
+                .clearSeeds().addSeeds(seed);
+        if (method.mcSamples() > 0) {
+            b.setMcSamples(method.mcSamples());
+        }
+        b.setModelName(CheckpointNames.of(name, method, seed, b.clearModelName().build()));
+        return b.build();
+    }
+}

@@ -1,0 +1,141 @@
+package io.ensemblescope.cli.reproduce;
+
+import io.ensemblescope.api.v1.DiversityReport;
+import io.ensemblescope.api.v1.EvaluationReport;
+import io.ensemblescope.api.v1.InferenceServiceGrpc;
+import io.ensemblescope.api.v1.ListCheckpointsRequest;
+import io.ensemblescope.api.v1.LoadModelRequest;
+import io.ensemblescope.api.v1.Method;
+import io.ensemblescope.api.v1.MetricsServiceGrpc;
+import io.ensemblescope.api.v1.ModelRef;
+import io.ensemblescope.api.v1.RunEvaluationEvent;
+import io.ensemblescope.api.v1.RunEvaluationRequest;
+import io.ensemblescope.api.v1.TrainEvent;
+import io.ensemblescope.api.v1.TrainRequest;
+import io.ensemblescope.api.v1.TrainerServiceGrpc;
+import io.ensemblescope.api.v1.UnloadModelRequest;
+import io.ensemblescope.api.v1.WeightDiversityRequest;
+import io.ensemblescope.cli.ProgressBar;
+import io.ensemblescope.metrics.report.SeedRun;
+import io.ensemblescope.metrics.report.StudyResults;
+import io.grpc.Channel;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Runs a study through the three services over gRPC: trains (or reuses) every method × seed on the trainer,
+ * evaluates each checkpoint with the metrics service driving the inference service, measures weight diversity,
+ * and returns the results the report writer turns into tables and plots.
+ */
+public final class StudyRunner {
+    private final TrainerServiceGrpc.TrainerServiceBlockingStub trainer;
+    private final InferenceServiceGrpc.InferenceServiceBlockingStub inference;
+    private final MetricsServiceGrpc.MetricsServiceBlockingStub metrics;
+    private final String inferenceTarget;
+    private final boolean retrain;
+    private final PrintStream progress;
+
+    /**
+     * @param inferenceTarget the inference service's address as the metrics service must dial it
+     * @param retrain train again even when a checkpoint of the same spec exists
+     */
+    public StudyRunner(Channel trainer, Channel inference, Channel metrics, String inferenceTarget, boolean retrain,
+                       PrintStream progress) {
+        this.trainer = TrainerServiceGrpc.newBlockingStub(trainer);
+        this.inference = InferenceServiceGrpc.newBlockingStub(inference);
+        this.metrics = MetricsServiceGrpc.newBlockingStub(metrics);
+        this.inferenceTarget = inferenceTarget;
+        this.retrain = retrain;
+        this.progress = progress;
+    }
+
+    public StudyResults run(StudyPlan plan) {
+        Map<String, List<SeedRun>> rows = new LinkedHashMap<>();
+        for (StudyMethod method : plan.methods()) {
+            List<SeedRun> runs = new ArrayList<>();
+            for (long seed : plan.seeds()) {
+                TrainRequest request = plan.request(method, seed);
+                ModelRef ref = checkpoint(request, method, seed);
+                EvaluationReport evaluation = evaluate(plan, method, ref, seed);
+                DiversityReport diversity = method.members() > 1 && method.method() != Method.MC_DROPOUT
+                        ? metrics.weightDiversity(WeightDiversityRequest.newBuilder().setCheckpoint(ref).build())
+                        : null;
+                runs.add(new SeedRun(evaluation, diversity, Map.of()));
+            }
+            rows.put(method.label(), runs);
+        }
+        return new StudyResults(plan.title(), rows);
+    }
+
+    /** The latest checkpoint of this exact spec, trained now when there is none (or when retraining). */
+    ModelRef checkpoint(TrainRequest request, StudyMethod method, long seed) {
+        String label = String.format(Locale.ROOT, "train %s seed %d", method.label(), seed);
+        if (!retrain) {
+            var existing = trainer.listCheckpoints(ListCheckpointsRequest.newBuilder()
+                    .setModelName(request.getModelName()).build()).getCheckpointsList();
+            var latest = existing.stream().max(Comparator.comparingLong(c -> c.getCreatedMs()));
+            if (latest.isPresent()) {
+                progress.printf("%-44s reused %s/%s%n", label, latest.get().getRef().getName(),
+                        latest.get().getRef().getVersion());
+                return latest.get().getRef();
+            }
+        }
+        ProgressBar bar = new ProgressBar(progress, label);
+        Iterator<TrainEvent> events = trainer.startTraining(request);
+        int runs = method.method() == Method.DEEP_ENSEMBLE ? method.members() : 1;
+        float lastAccuracy = Float.NaN;
+        while (events.hasNext()) {
+            TrainEvent e = events.next();
+            switch (e.getKind()) {
+                case STEP -> bar.update((e.getMember() + (double) e.getStep() / Math.max(1, e.getTotalSteps()))
+                        / runs, String.format(Locale.ROOT, "member %d epoch %d loss %.3f %.0f img/s",
+                        e.getMember(), e.getEpoch(), e.getLoss(), e.getImagesPerSecond()));
+                case EPOCH -> lastAccuracy = e.getValidationAccuracy();
+                case COMPLETED -> {
+                    bar.done(String.format(Locale.ROOT, "val acc %.4f → %s/%s", e.getValidationAccuracy(),
+                            e.getCheckpoint().getName(), e.getCheckpoint().getVersion()));
+                    return e.getCheckpoint();
+                }
+                case FAILED, CANCELLED -> throw new IllegalStateException("training " + request.getModelName()
+                        + " " + e.getKind().name().toLowerCase(Locale.ROOT) + ": " + e.getMessage());
+                default -> { }
+            }
+        }
+        throw new IllegalStateException("training " + request.getModelName() + " ended without a result (last "
+                + "validation accuracy " + lastAccuracy + ")");
+    }
+
+    private EvaluationReport evaluate(StudyPlan plan, StudyMethod method, ModelRef ref, long seed) {
+        ProgressBar bar = new ProgressBar(progress, String.format(Locale.ROOT, "evaluate %s seed %d",
+                method.label(), seed));
+        inference.loadModel(LoadModelRequest.newBuilder().setModel(ref).build());
+        try {
+            Iterator<RunEvaluationEvent> events = metrics.runEvaluation(RunEvaluationRequest.newBuilder()
+                    .setEvaluationId(ref.getName() + "-" + ref.getVersion()).setModel(ref)
+                    .setInferenceTarget(inferenceTarget).addAllDatasets(plan.evaluation())
+                    .setBatchSize(plan.evalBatchSize()).setMcSamples(method.mcSamples()).build());
+            Map<String, Double> splitFraction = new LinkedHashMap<>();
+            while (events.hasNext()) {
+                RunEvaluationEvent e = events.next();
+                if (e.hasReport()) {
+                    bar.done(e.getReport().getSplitsCount() + " splits");
+                    return e.getReport();
+                }
+                var p = e.getProgress();
+                splitFraction.put(p.getSplit(), (double) p.getDone() / Math.max(1, p.getTotal()));
+                double overall = splitFraction.values().stream().mapToDouble(Double::doubleValue).sum()
+                        / plan.evaluation().size();
+                bar.update(overall, p.getSplit());
+            }
+            throw new IllegalStateException("evaluation of " + ref.getName() + " ended without a report");
+        } finally {
+            inference.unloadModel(UnloadModelRequest.newBuilder().setModel(ref).build());
+        }
+    }
+}
