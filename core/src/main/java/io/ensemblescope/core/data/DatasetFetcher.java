@@ -107,7 +107,8 @@ public final class DatasetFetcher {
         try {
             return verifiedCache(spec);
         } catch (NoSuchFileException e) {
-            tried.add(new DatasetUnavailableException.Attempt(cacheSource, "not present (" + e.getFile() + ")"));
+            String what = cacheDir(spec).toString().equals(e.getFile()) ? "not present" : "missing " + e.getFile();
+            tried.add(new DatasetUnavailableException.Attempt(cacheSource, what));
         } catch (IOException e) {
             LOG.warn("{}: {}; fetching it again", cacheSource, e.getMessage());
             tried.add(new DatasetUnavailableException.Attempt(cacheSource, e.getMessage()));

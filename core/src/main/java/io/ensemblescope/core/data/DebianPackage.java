@@ -24,16 +24,23 @@ public record DebianPackage(String name) implements RegistryPackage {
         listener.progress(dataset, FetchListener.Stage.DOWNLOAD, 0, -1);
         List<String> download = List.of("apt-get", "download", name);
         try {
-            ExternalCommand.run(workDir, TIMEOUT_SECONDS, download);
+            try {
+                ExternalCommand.run(workDir, TIMEOUT_SECONDS, download);
+            } catch (IOException retry) {
+                throw new IOException(retry.getMessage() + " (also after apt-get update)", retry);
+            }
         } catch (IOException first) {
             try {
                 ExternalCommand.run(workDir, TIMEOUT_SECONDS, List.of("apt-get", "update"));
             } catch (IOException update) {
-                first.addSuppressed(update);
                 throw new IOException(first.getMessage() + "; then apt-get update failed: " + update.getMessage(),
                         first);
             }
-            ExternalCommand.run(workDir, TIMEOUT_SECONDS, download);
+            try {
+                ExternalCommand.run(workDir, TIMEOUT_SECONDS, download);
+            } catch (IOException retry) {
+                throw new IOException(retry.getMessage() + " (also after apt-get update)", retry);
+            }
         }
         Path deb = findDeb(workDir);
         long size = Files.size(deb);

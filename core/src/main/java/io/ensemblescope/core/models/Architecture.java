@@ -11,6 +11,9 @@ public interface Architecture {
 
     int classes();
 
+    /** Largest BatchEnsemble rank every layer allows: min(in, out) of the narrowest layer. */
+    int maxRank();
+
     /** Builds one block: a plain network, or the BatchEnsemble network taking member-major [k·B, …] input. */
     Block build(LayerFactory layers);
 }

@@ -26,6 +26,11 @@ public final class MnistMlp implements Architecture {
     }
 
     @Override
+    public int maxRank() {
+        return (int) Math.min(HIDDEN[HIDDEN.length - 1], classes());
+    }
+
+    @Override
     public Block build(LayerFactory layers) {
         SequentialBlock net = new SequentialBlock().add(Blocks.batchFlattenBlock());
         for (long units : HIDDEN) {

@@ -50,6 +50,12 @@ public final class ResNet implements Architecture {
         return classes;
     }
 
+    /** The stem sees 3 input channels, so rank is at most 3. */
+    @Override
+    public int maxRank() {
+        return (int) Math.min(inputShape()[0], Math.min(widths[0], classes));
+    }
+
     @Override
     public Block build(LayerFactory layers) {
         SequentialBlock net = new SequentialBlock()

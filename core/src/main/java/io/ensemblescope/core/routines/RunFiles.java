@@ -89,9 +89,12 @@ public final class RunFiles {
         AtomicFiles.write(dir.resolve(DONE), new byte[0]);
     }
 
-    /** State after a completed epoch. */
+    /**
+     * State after the last completed epoch, plus the batches already trained of the next one when the run was
+     * preempted at a step boundary (then the parameters are those after the last of them).
+     */
     record Snapshot(int epoch, List<EpochRecord> history, int bestEpoch, double bestAccuracy, int epochsSinceBest,
-                    long step) {}
+                    long step, int partialBatches, double partialLossSum) {}
 
     /**
      * Progress of a run for observers outside the process (the Kubernetes executor polls it on shared storage).

@@ -24,7 +24,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
-import java.util.function.BooleanSupplier;
 
 /**
  * Trains one run — a single network, an MC-Dropout network, a BatchEnsemble, or one Deep-Ensemble member — into its
@@ -50,9 +49,9 @@ public final class RunTrainer {
 
     private RunTrainer() {}
 
-    /** Trains (or resumes, or returns the finished result of) a run. Throws CancellationException when cancelled. */
+    /** Trains (or resumes, or returns the finished result of) a run. Throws CancellationException when cancelled, {@link RunControl.PreemptedException} (after a step-level snapshot) when preempted. */
     public static RunResult train(Run run, Device device, int runIndex, TrainListener listener,
-                                  BooleanSupplier cancelled) throws IOException {
+                                  RunControl control) throws IOException {
         RunFiles files = run.files();
         if (files.done()) {
             return files.result();
@@ -73,6 +72,8 @@ public final class RunTrainer {
             double bestAccuracy = -1;
             int sinceBest = 0;
             long step = 0;
+            int resumeBatches = 0;
+            double resumeLoss = 0;
             byte[] best = null;
             if (snap != null) {
                 load(block, manager, files.snapshotParams());
@@ -82,6 +83,8 @@ public final class RunTrainer {
                 bestAccuracy = snap.bestAccuracy();
                 sinceBest = snap.epochsSinceBest();
                 step = snap.step();
+                resumeBatches = snap.partialBatches();
+                resumeLoss = snap.partialLossSum();
             }
             int n = run.train().size();
             int stepsPerEpoch = (n + cfg.batchSize() - 1) / cfg.batchSize();
@@ -108,11 +111,25 @@ public final class RunTrainer {
                 long epochStart = System.nanoTime();
                 random.reseed(run.seed() + epoch * SEED_STRIDE);
                 int[] order = random.permutation(n);
-                double lossSum = 0;
-                int batches = 0;
-                for (int from = 0; from < n; from += cfg.batchSize()) {
-                    if (cancelled.getAsBoolean()) {
+                double lossSum = resumeLoss;
+                int batches = resumeBatches;
+                if (resumeBatches > 0) {
+                    // A step-level snapshot: skip the batches already trained; dropout draws continue from a stream
+                    // derived from the position (a resumed run sees the same data, not the same masks).
+                    random.reseed(run.seed() + epoch * SEED_STRIDE + resumeBatches * 0x2545F4914F6CDD1DL);
+                }
+                int firstFrom = resumeBatches * cfg.batchSize();
+                resumeBatches = 0;
+                resumeLoss = 0;
+                for (int from = firstFrom; from < n; from += cfg.batchSize()) {
+                    if (control.cancelled()) {
                         throw new CancellationException("run cancelled in epoch " + epoch);
+                    }
+                    if (control.preempted()) {
+                        files.writeSnapshot(new RunFiles.Snapshot(epoch - 1, history, bestEpoch, bestAccuracy,
+                                sinceBest, step, batches, lossSum), save(block), best == null ? save(block) : best);
+                        throw new RunControl.PreemptedException("run preempted at step " + step
+                                + "; snapshot written");
                     }
                     int b = Math.min(cfg.batchSize(), n - from);
                     if (cfg.splitBatch() && k > 1 && b % k != 0) {
@@ -153,8 +170,8 @@ public final class RunTrainer {
                 } else {
                     sinceBest++;
                 }
-                files.writeSnapshot(new RunFiles.Snapshot(epoch, history, bestEpoch, bestAccuracy, sinceBest, step),
-                        params, best);
+                files.writeSnapshot(new RunFiles.Snapshot(epoch, history, bestEpoch, bestAccuracy, sinceBest, step,
+                        0, 0), params, best);
                 listener.onEpoch(runIndex, record);
             }
             // Early stopping keeps the best epoch's parameters; without it the last epoch's.
@@ -243,6 +260,12 @@ public final class RunTrainer {
             block.loadParameters(manager, in);
         } catch (ai.djl.MalformedModelException e) {
             throw new IOException("snapshot does not fit the network: " + e.getMessage(), e);
+        }
+        // Loaded arrays are plain tensors: trainable parameters must record gradients again.
+        for (var p : block.getParameters()) {
+            if (p.getValue().requiresGradient()) {
+                p.getValue().getArray().setRequiresGradient(true);
+            }
         }
     }
 }

@@ -50,7 +50,7 @@ class MnistTrainingTest {
                 0.1, JobSpec.expandSeeds(List.of(7L), spec.replicas()));
         CheckpointStore store = new CheckpointStore(root);
         Path work = store.jobDir("job-" + method.name().toLowerCase());
-        List<RunResult> runs = LocalRuns.trainAll(job, data, work, Device.cpu(), TrainListener.NONE, () -> false);
+        List<RunResult> runs = LocalRuns.trainAll(job, data, work, Device.cpu(), TrainListener.NONE, RunControl.NONE);
         assertEquals(spec.replicas(), runs.size());
         Manifest manifest = CheckpointAssembler.assemble(store, job, data, work);
         try (EnsembleNetwork net = store.load(store.manifest(manifest.name(), ""), Device.cpu())) {
