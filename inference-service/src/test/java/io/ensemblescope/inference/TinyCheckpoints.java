@@ -45,9 +45,7 @@ public final class TinyCheckpoints {
             try {
                 Path root = Files.createTempDirectory("escope-inference-ckpt");
                 CheckpointStore s = new CheckpointStore(root);
-                ImageDataset train = DatasetCatalog.shared().load(new DatasetRequest("mnist", Subset.TRAIN, 0,
-                        2_000, "", null, 0));
-                TrainingData data = TrainingData.holdOut(train, 0.1);
+                TrainingData data = trainingSlice();
                 train(s, data, SINGLE, Method.SINGLE, 1, 1);
                 train(s, data, MC, Method.MC_DROPOUT, 1, 1);
                 train(s, data, DE, Method.DEEP_ENSEMBLE, 2, 1);
@@ -68,7 +66,14 @@ public final class TinyCheckpoints {
         return test;
     }
 
-    private static void train(CheckpointStore s, TrainingData data, String name, Method method, int k, int versions)
+    /** 2,000 MNIST training images with 10% held out, as the tiny checkpoints use. */
+    public static TrainingData trainingSlice() {
+        return TrainingData.holdOut(DatasetCatalog.shared().load(new DatasetRequest("mnist", Subset.TRAIN, 0,
+                2_000, "", null, 0)), 0.1);
+    }
+
+    /** Trains one MNIST-MLP model of {@code method} (k members) for one epoch and commits {@code versions}. */
+    public static void train(CheckpointStore s, TrainingData data, String name, Method method, int k, int versions)
             throws IOException {
         NetworkSpec spec = new NetworkSpec(MnistMlp.NAME, method, k, method == Method.MC_DROPOUT ? 0.2f : 0.05f,
                 MC_DEFAULT_T, null);
@@ -77,7 +82,7 @@ public final class TinyCheckpoints {
         JobSpec job = new JobSpec(name, spec, config, Map.of("name", "mnist"), 0.1,
                 JobSpec.expandSeeds(List.of(7L), spec.replicas()));
         Path work = s.jobDir("job-" + name);
-        LocalRuns.trainAll(job, data, work, Device.cpu(), TrainListener.NONE, () -> false);
+        LocalRuns.trainAll(job, data, work, Device.cpu(), TrainListener.NONE, io.ensemblescope.core.routines.RunControl.NONE);
         for (int v = 0; v < versions; v++) {
             CheckpointAssembler.assemble(s, job, data, work);
         }
