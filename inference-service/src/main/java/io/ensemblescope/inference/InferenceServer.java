@@ -86,8 +86,7 @@ public final class InferenceServer implements Callable<Integer> {
             }
         }
         ServingOptions d = ServingOptions.defaults(primary);
-        int cores = Runtime.getRuntime().availableProcessors();
-        return new ServingOptions(devices, replicaThreads > 0 ? replicaThreads : Math.max(1, cores / 2),
+        return new ServingOptions(devices, replicaThreads,
                 computeThreads > 0 ? computeThreads : d.computeThreads(), d.computeQueue(),
                 new BatchingConfig(maxBatchSize, maxQueueDelayMicros, maxQueueSize), d.maxRequestBatch(),
                 d.maxMcSamples(), d.maxForwardRows(), autoload);

@@ -61,15 +61,17 @@ public final class InferenceEngine implements AutoCloseable {
             result = CompletableFuture.failedFuture(e);
         }
         LoadedModel held = model;
+        // Only names that resolved to a model become tag values, so unknown names cannot grow the meter set.
+        String tag = model == null ? "unknown" : call.name();
         String method = model == null ? "unknown" : model.method().name();
         return result.whenComplete((p, e) -> {
             if (held != null) {
                 held.release();
             }
             if (e == null) {
-                metrics.succeeded(call.name(), method, p);
+                metrics.succeeded(tag, method, p);
             } else {
-                metrics.failed(call.name(), method, e);
+                metrics.failed(tag, method, e);
             }
         });
     }

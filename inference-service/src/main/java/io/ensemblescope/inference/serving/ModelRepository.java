@@ -82,13 +82,14 @@ public final class ModelRepository implements AutoCloseable {
                 store.manifest(name, version);
                 throw new ModelUnavailableException("model " + name + " is not loaded; call LoadModel");
             }
+            Manifest manifest = store.manifest(name, version); // unknown names fail here and leave no slot
             Slot s = slots.computeIfAbsent(name, n -> new Slot());
             if (!s.lock.tryLock()) {
                 throw new ModelUnavailableException("model " + name + " is loading; retry shortly");
             }
             try {
                 if (s.current == null) {
-                    swapIn(s, store.manifest(name, version), options.batching());
+                    swapIn(s, manifest, options.batching());
                 }
             } finally {
                 s.lock.unlock();
@@ -141,7 +142,8 @@ public final class ModelRepository implements AutoCloseable {
             }
             String name = manifest.name();
             MemberExecutor executor = switch (method) {
-                case DEEP_ENSEMBLE -> new DeepEnsembleExecutor(name, nets, options.replicaThreads(), forwards);
+                case DEEP_ENSEMBLE -> new DeepEnsembleExecutor(name, nets,
+                        options.replicaThreadsFor(manifest.network().members()), forwards);
                 case MC_DROPOUT -> new McDropoutExecutor(name, nets.get(0), options.maxForwardRows(), forwards);
                 case SINGLE, BATCH_ENSEMBLE -> new TiledExecutor(name, nets.get(0), forwards);
             };

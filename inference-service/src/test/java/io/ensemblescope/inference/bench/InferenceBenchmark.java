@@ -39,7 +39,8 @@ import org.HdrHistogram.Histogram;
  */
 public final class InferenceBenchmark {
     private static final int[] BATCHES = {1, 32, 256};
-    private static final long CELL_NANOS = TimeUnit.MILLISECONDS.toNanos(1500);
+    private static final long CELL_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    private static final int ROUNDS = 3;
 
     /** One measured cell. */
     record Cell(double p50Micros, double p99Micros, double samplesPerSecond) {}
@@ -56,8 +57,7 @@ public final class InferenceBenchmark {
         TinyCheckpoints.train(store, data, "de", Method.DEEP_ENSEMBLE, 4, 1);
         TinyCheckpoints.train(store, data, "be", Method.BATCH_ENSEMBLE, 4, 1);
 
-        ServingOptions options = ServingOptions.defaults(Device.cpu())
-                .withReplicaThreads(Math.max(1, Runtime.getRuntime().availableProcessors() / 4));
+        ServingOptions options = ServingOptions.defaults(Device.cpu()); // replicas: cores / k threads each
         PrometheusMeterRegistry registry = Meters.newRegistry("inference-bench");
         InferenceEngine engine = new InferenceEngine(store, options, registry);
         InferenceServer.Running running = InferenceServer.start(0, -1, 256 << 20, engine, registry);
@@ -68,22 +68,21 @@ public final class InferenceBenchmark {
         // Rows: (label, model, batch multiplier): single(4B) is the FLOP-equal baseline of BE(k=4, B).
         String[][] rows = {{"single", "single", "1"}, {"single(4B)", "single", "4"}, {"mc T=4", "mc", "1"},
             {"deep ensemble k=4", "de", "1"}, {"batch ensemble k=4", "be", "1"}};
-        Map<String, Cell> inProcess = new LinkedHashMap<>();
-        Map<String, Cell> grpc = new LinkedHashMap<>();
-        for (String[] row : rows) {
+        Map<String, Meter> inProcess = new LinkedHashMap<>();
+        Map<String, Meter> grpc = new LinkedHashMap<>();
+        // Rounds interleave every configuration, so load from other processes drifts over all of them alike.
+        for (int round = 0; round < ROUNDS; round++) {
             for (int b : BATCHES) {
-                int batch = b * Integer.parseInt(row[2]);
-                PredictRequest request = ServerHarness.pixels(row[1], 0, Math.min(batch, 512)).toBuilder()
-                        .build();
-                if (batch > 512) {
-                    request = repeated(row[1], batch);
+                for (String[] row : rows) {
+                    int batch = b * Integer.parseInt(row[2]);
+                    PredictRequest r = batch > 512 ? repeated(row[1], batch) : ServerHarness.pixels(row[1], 0, batch);
+                    String key = row[0] + "@" + b;
+                    inProcess.computeIfAbsent(key, k -> new Meter(batch))
+                            .measure(() -> engine.predict(toCall(r)).get());
+                    grpc.computeIfAbsent(key, k -> new Meter(batch)).measure(() -> stub.predict(r));
                 }
-                PredictRequest r = request;
-                inProcess.put(row[0] + "@" + b, measure(batch, () -> engine.predict(toCall(r)).get()));
-                grpc.put(row[0] + "@" + b, measure(batch, () -> stub.predict(r)));
-                System.err.printf("%s B=%d in-process %s grpc %s%n", row[0], b, inProcess.get(row[0] + "@" + b),
-                        grpc.get(row[0] + "@" + b));
             }
+            System.err.printf("round %d of %d done%n", round + 1, ROUNDS);
         }
         channel.shutdownNow();
         running.stop();
@@ -117,31 +116,48 @@ public final class InferenceBenchmark {
         void run() throws Exception;
     }
 
-    /** Warm-up, then one closed-loop client for {@link #CELL_NANOS} (at least 20 calls). */
-    private static Cell measure(int batch, Call call) throws Exception {
-        for (int i = 0; i < 20; i++) {
-            call.run();
+    /** Latencies of one configuration over every round, and the calls and time they took. */
+    static final class Meter {
+        final int batch;
+        final Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+        long calls;
+        long nanos;
+
+        Meter(int batch) {
+            this.batch = batch;
         }
-        Histogram h = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
-        long start = System.nanoTime();
-        long n = 0;
-        while (System.nanoTime() - start < CELL_NANOS || n < 20) {
-            long t0 = System.nanoTime();
-            call.run();
-            h.recordValue(System.nanoTime() - t0);
-            n++;
+
+        /** Warm-up, then one closed-loop client for {@link #CELL_NANOS} (at least 10 calls). */
+        void measure(Call call) throws Exception {
+            for (int i = 0; i < 10; i++) {
+                call.run();
+            }
+            long start = System.nanoTime();
+            long n = 0;
+            while (System.nanoTime() - start < CELL_NANOS || n < 10) {
+                long t0 = System.nanoTime();
+                call.run();
+                latency.recordValue(System.nanoTime() - t0);
+                n++;
+            }
+            calls += n;
+            nanos += System.nanoTime() - start;
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        return new Cell(h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(99) / 1e3, n * batch / seconds);
+
+        Cell cell() {
+            return new Cell(latency.getValueAtPercentile(50) / 1e3, latency.getValueAtPercentile(99) / 1e3,
+                    calls * batch / (nanos / 1e9));
+        }
     }
 
-    private static String render(String[][] rows, Map<String, Cell> in, Map<String, Cell> grpc) {
+    private static String render(String[][] rows, Map<String, Meter> in, Map<String, Meter> grpc) {
         StringBuilder s = new StringBuilder();
         s.append("## Inference\n\n");
         s.append("Every method served by the inference service's core, on MNIST-MLP checkpoints trained for one epoch"
                 + " on 2,000 images (k = 4 for the ensembles, T = 4 for MC Dropout; accuracy is irrelevant here),"
-                + " raw UINT8 pixels in, per-member probabilities out, one closed-loop client, 1.5 s per cell after"
-                + " 20 warm-up calls, latency in µs (HdrHistogram), throughput in samples/s. \"in-process\" calls"
+                + " raw UINT8 pixels in, per-member probabilities out, one closed-loop client; every configuration is measured"
+                + " for 0.5 s (after 10 warm-up calls) in each of 3 interleaved rounds and the rounds are merged,"
+                + " so load drift hits all alike; latency in µs (HdrHistogram), throughput in samples/s. \"in-process\" calls"
                 + " the serving core (InferenceEngine) directly; \"gRPC\" goes through the full server over loopback"
                 + " (Netty, protobuf, metrics interceptor). Dynamic batching off. Measured ")
                 .append(LocalDate.now()).append(" on the shared ").append(Runtime.getRuntime().availableProcessors())
@@ -158,8 +174,8 @@ public final class InferenceBenchmark {
         for (String[] row : rows) {
             for (int b : BATCHES) {
                 String key = row[0] + "@" + b;
-                Cell i = in.get(key);
-                Cell g = grpc.get(key);
+                Cell i = in.get(key).cell();
+                Cell g = grpc.get(key).cell();
                 s.append(String.format("| %s | %d | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %.2f |%n", row[0],
                         b * Integer.parseInt(row[2]), i.p50Micros, i.p99Micros, i.samplesPerSecond, g.p50Micros,
                         g.p99Micros, g.samplesPerSecond, g.p50Micros / i.p50Micros));
@@ -177,8 +193,8 @@ public final class InferenceBenchmark {
         return s.toString();
     }
 
-    private static double ratio(Map<String, Cell> m, String a, String b, int batch) {
-        return m.get(a + "@" + batch).p50Micros / m.get(b + "@" + batch).p50Micros;
+    private static double ratio(Map<String, Meter> m, String a, String b, int batch) {
+        return m.get(a + "@" + batch).cell().p50Micros / m.get(b + "@" + batch).cell().p50Micros;
     }
 
     /** Replaces the "## Inference" section (up to the next "## " heading) or appends it. */
