@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 /** The {@code escope} command. */
 @Command(name = "escope", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
         description = "Train, serve and audit efficient neural-network ensembles.",
-        subcommands = {VersionCommand.class, TrainMemberCommand.class, ServeCommand.class})
+        subcommands = {VersionCommand.class, TrainMemberCommand.class, ServeCommand.class,
+            BenchCommand.class})
 public final class Escope {
 
     public static void main(String[] args) {

@@ -8,6 +8,8 @@ import io.ensemblescope.rpc.Meters;
 import io.ensemblescope.rpc.ServiceServer;
 import io.ensemblescope.trainer.executor.LocalExecutor;
 import io.ensemblescope.trainer.executor.TrainingExecutor;
+import io.ensemblescope.trainer.executor.kubernetes.KubernetesExecutor;
+import io.ensemblescope.trainer.executor.kubernetes.KubernetesExecutorEnvironment;
 import io.ensemblescope.trainer.grpc.TrainerServiceImpl;
 import io.ensemblescope.trainer.jobs.JobManager;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -56,8 +58,13 @@ public final class TrainerServer implements Callable<Integer> {
         JobManager[] holder = new JobManager[1];
         executors.put(ExecutorKind.LOCAL, new LocalExecutor(DatasetCatalog.shared(), Engines.device(device),
                 () -> holder[0] != null && holder[0].shuttingDown()));
-        jobs = new JobManager(checkpoints, DatasetCatalog.shared(), executors, ExecutorKind.LOCAL, maxJobs,
-                maxQueued, registry);
+        // Deployed by the Helm chart: member Jobs are described by ESCOPE_K8S_* and may be the default executor.
+        Map<String, String> env = System.getenv();
+        if (KubernetesExecutorEnvironment.configured(env)) {
+            executors.put(ExecutorKind.KUBERNETES, KubernetesExecutor.fromEnvironment());
+        }
+        jobs = new JobManager(checkpoints, DatasetCatalog.shared(), executors,
+                KubernetesExecutorEnvironment.defaultExecutor(env), maxJobs, maxQueued, registry);
         holder[0] = jobs;
         server = ServiceServer.builder("trainer", registry).port(port).metricsPort(metricsPort)
                 .addService(new TrainerServiceImpl(jobs, checkpoints))

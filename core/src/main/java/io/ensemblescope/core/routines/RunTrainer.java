@@ -194,14 +194,16 @@ public final class RunTrainer {
                 xs = EnsembleNetwork.tile(xs, k);
                 ys = EnsembleNetwork.tile(ys, k);
             }
+            float value;
             try (GradientCollector gc = Engines.pytorch().newGradientCollector()) {
                 NDArray logits = block.forward(ps, new NDList(xs), true).singletonOrThrow();
                 NDArray loss = ce.evaluate(new NDList(ys), new NDList(logits));
                 gc.backward(loss);
-                float value = loss.getFloat();
-                ps.updateAllParameters();
-                return value;
+                value = loss.getFloat();
             }
+            // The update runs after the collector closed: gradient recording is off, as optimizers need.
+            ps.updateAllParameters();
+            return value;
         }
     }
 

@@ -1,0 +1,61 @@
+{{/* Chart name, overridable. */}}
+{{- define "escope.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Release-qualified name; the release name alone when it already contains the chart name. */}}
+{{- define "escope.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else if contains (include "escope.name" .) .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name (include "escope.name" .) | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+
+{{/* Labels every object carries. */}}
+{{- define "escope.labels" -}}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
+app.kubernetes.io/name: {{ include "escope.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end }}
+
+{{/* Selector labels of one service; call with (dict "root" $ "component" "trainer"). */}}
+{{- define "escope.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "escope.name" .root }}
+app.kubernetes.io/instance: {{ .root.Release.Name }}
+app.kubernetes.io/component: {{ .component }}
+{{- end }}
+
+{{/* The escope image: the GPU variant when GPUs are enabled. */}}
+{{- define "escope.image" -}}
+{{- $tag := default .Chart.AppVersion .Values.image.tag }}
+{{- if .Values.gpu.enabled }}{{ $tag = printf "%s%s" $tag .Values.gpu.imageTagSuffix }}{{ end }}
+{{- printf "%s:%s" .Values.image.repository $tag }}
+{{- end }}
+
+{{/* Name of one service's objects. */}}
+{{- define "escope.componentName" -}}
+{{- printf "%s-%s" (include "escope.fullname" .root) .component | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* The shared checkpoint/data claim. */}}
+{{- define "escope.claimName" -}}
+{{- default (printf "%s-data" (include "escope.fullname" .)) .Values.storage.existingClaim }}
+{{- end }}
+
+{{/* Service account of the trainer (may manage Jobs) and of the other services (may do nothing). */}}
+{{- define "escope.trainerServiceAccount" -}}
+{{- printf "%s-trainer" (include "escope.fullname" .) }}
+{{- end }}
+{{- define "escope.workloadServiceAccount" -}}
+{{- printf "%s-workload" (include "escope.fullname" .) }}
+{{- end }}
+
+{{/* Whether a component runs on GPU nodes: inference does when GPUs are enabled (trainers use GPU member Jobs). */}}
+{{- define "escope.usesGpu" -}}
+{{- if and .root.Values.gpu.enabled (eq .component "inference") }}true{{ end }}
+{{- end }}

@@ -1,0 +1,210 @@
+package io.ensemblescope.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.marcnuri.helm.LintResult;
+import io.kubernetes.client.custom.Quantity;
+import io.kubernetes.client.openapi.models.V1ClusterRole;
+import io.kubernetes.client.openapi.models.V1ConfigMap;
+import io.kubernetes.client.openapi.models.V1Container;
+import io.kubernetes.client.openapi.models.V1Deployment;
+import io.kubernetes.client.openapi.models.V1PolicyRule;
+import io.kubernetes.client.openapi.models.V1Role;
+import io.kubernetes.client.openapi.models.V1RoleBinding;
+import io.kubernetes.client.openapi.models.V1Service;
+import io.kubernetes.client.openapi.models.V1ClusterRoleBinding;
+import io.kubernetes.client.openapi.models.V2HorizontalPodAutoscaler;
+import org.junit.jupiter.api.Test;
+import io.ensemblescope.trainer.executor.kubernetes.KubernetesExecutorConfig;
+import io.ensemblescope.trainer.executor.kubernetes.KubernetesExecutorEnvironment;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** helm lint and helm template of the chart with default (CPU) and GPU values, checked object by object. */
+class HelmChartTest {
+
+    private static final Map<String, Integer> GRPC_PORTS = Map.of("trainer", 50051, "inference", 50052, "metrics", 50053);
+    private static final Map<String, Integer> METRICS_PORTS = Map.of("trainer", 9101, "inference", 9102, "metrics", 9103);
+
+    @TempDir
+    Path scratch;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"cpu", "gpu"})
+    void lintsCleanly(String variant) throws Exception {
+        LintResult result = HelmChart.lint(variant, scratch);
+        assertFalse(result.isFailed(), () -> String.join("\n", result.getMessages()));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"cpu", "gpu"})
+    void requestsGpusExactlyWhenEnabled(String variant) {
+        List<Object> objects = HelmChart.parse(HelmChart.render(variant));
+        boolean gpu = variant.equals("gpu");
+        for (V1Deployment d : HelmChart.ofType(objects, V1Deployment.class)) {
+            String component = component(d);
+            Quantity gpus = limits(container(d)).get("nvidia.com/gpu");
+            var pod = d.getSpec().getTemplate().getSpec();
+            if (gpu && component.equals("inference")) {
+                assertEquals(new Quantity("1"), gpus, component);
+                assertEquals("nvidia", pod.getRuntimeClassName());
+                assertEquals("true", pod.getNodeSelector().get("nvidia.com/gpu.present"));
+                assertEquals("nvidia.com/gpu", pod.getTolerations().get(0).getKey());
+                assertTrue(container(d).getImage().endsWith("-gpu"), container(d).getImage());
+            } else {
+                assertNull(gpus, component + " must not request GPUs in " + variant);
+                assertNull(pod.getRuntimeClassName(), component);
+            }
+        }
+        // Training members get GPUs through the Job executor's configuration.
+        Map<String, String> env = new HashMap<>(configMap(objects).getData());
+        env.put(KubernetesExecutorEnvironment.NAMESPACE, HelmChart.NAMESPACE); // the downward API's part
+        KubernetesExecutorConfig executor = KubernetesExecutorEnvironment.read(env);
+        assertEquals(gpu ? 1 : 0, executor.gpus());
+        assertEquals(gpu ? "nvidia" : null, executor.runtimeClassName());
+        assertEquals(gpu ? 1 : 0, executor.tolerations().size());
+        assertEquals(gpu ? Map.of("nvidia.com/gpu.present", "true") : Map.of(), executor.nodeSelector());
+        assertEquals(gpu, executor.image().endsWith("-gpu"), executor.image());
+        assertEquals("ensemblescope-data", executor.pvcName());
+        assertEquals(Path.of("/data"), executor.mountPath());
+        assertEquals(gpu, !HelmChart.render(variant).lines().filter(l -> l.contains("nvidia.com/gpu:")).toList().isEmpty());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"cpu", "gpu"})
+    void everyServiceHasGrpcProbesPortsAndAHardenedSandbox(String variant) {
+        List<Object> objects = HelmChart.parse(HelmChart.render(variant));
+        List<V1Deployment> deployments = HelmChart.ofType(objects, V1Deployment.class);
+        assertEquals(Set.of("trainer", "inference", "metrics"),
+                new TreeSet<>(deployments.stream().map(HelmChartTest::component).toList()));
+        for (V1Deployment d : deployments) {
+            String component = component(d);
+            V1Container c = container(d);
+            int port = GRPC_PORTS.get(component);
+            assertEquals(port, c.getStartupProbe().getGrpc().getPort(), component);
+            assertEquals(port, c.getReadinessProbe().getGrpc().getPort(), component);
+            assertEquals(port, c.getLivenessProbe().getGrpc().getPort(), component);
+            assertEquals(List.of("serve", component, "--port", Integer.toString(port), "--metrics-port",
+                    Integer.toString(METRICS_PORTS.get(component))), c.getArgs().subList(0, 6));
+            if (component.equals("trainer")) {
+                // The store lies on the claim the member Jobs mount at the same path.
+                assertEquals(List.of("--store", "/data/checkpoints"), c.getArgs().subList(6, 8));
+            }
+            var podSecurity = d.getSpec().getTemplate().getSpec().getSecurityContext();
+            assertTrue(podSecurity.getRunAsNonRoot(), component);
+            assertTrue(podSecurity.getRunAsUser() > 0, component);
+            assertTrue(c.getSecurityContext().getRunAsNonRoot(), component);
+            assertTrue(c.getSecurityContext().getReadOnlyRootFilesystem(), component);
+            assertFalse(c.getSecurityContext().getAllowPrivilegeEscalation(), component);
+            assertEquals(List.of("ALL"), c.getSecurityContext().getCapabilities().getDrop(), component);
+            assertEquals(String.valueOf(METRICS_PORTS.get(component)),
+                    d.getSpec().getTemplate().getMetadata().getAnnotations().get("prometheus.io/port"));
+        }
+        for (V1Service s : HelmChart.ofType(objects, V1Service.class)) {
+            String component = s.getSpec().getSelector().get("app.kubernetes.io/component");
+            Map<String, Integer> ports = new TreeMap<>();
+            s.getSpec().getPorts().forEach(p -> ports.put(p.getName(), p.getPort()));
+            assertEquals(Map.of("grpc", GRPC_PORTS.get(component), "metrics", METRICS_PORTS.get(component)), ports);
+        }
+        long monitors = objects.stream().filter(o -> o instanceof Map<?, ?> m && "ServiceMonitor".equals(m.get("kind")))
+                .count();
+        assertEquals(1, monitors);
+        assertTrue(configMapNamed(objects, "ensemblescope-dashboard").getData().get("ensemblescope.json")
+                .contains("histogram_quantile"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"cpu", "gpu"})
+    void theTrainerMayManageJobsAndReadPodsInItsNamespaceAndNothingMore(String variant) {
+        List<Object> objects = HelmChart.parse(HelmChart.render(variant));
+        assertTrue(HelmChart.ofType(objects, V1ClusterRole.class).isEmpty(), "no ClusterRole");
+        assertTrue(HelmChart.ofType(objects, V1ClusterRoleBinding.class).isEmpty(), "no ClusterRoleBinding");
+        List<V1Role> roles = HelmChart.ofType(objects, V1Role.class);
+        assertEquals(1, roles.size());
+        Map<String, Set<String>> verbs = new HashMap<>();
+        for (V1PolicyRule rule : roles.get(0).getRules()) {
+            assertTrue(rule.getResourceNames() == null || rule.getResourceNames().isEmpty());
+            for (String group : rule.getApiGroups()) {
+                for (String resource : rule.getResources()) {
+                    verbs.computeIfAbsent(group + "/" + resource, k -> new TreeSet<>()).addAll(rule.getVerbs());
+                }
+            }
+        }
+        assertEquals(Map.of("batch/jobs", Set.of("create", "get", "list", "watch", "delete"),
+                "/pods", Set.of("get", "list", "watch"), "/pods/log", Set.of("get")), verbs);
+        V1RoleBinding binding = HelmChart.ofType(objects, V1RoleBinding.class).get(0);
+        assertEquals(roles.get(0).getMetadata().getName(), binding.getRoleRef().getName());
+        assertEquals("Role", binding.getRoleRef().getKind());
+        String trainerAccount = HelmChart.ofType(objects, V1Deployment.class).stream()
+                .filter(d -> component(d).equals("trainer")).findFirst().orElseThrow()
+                .getSpec().getTemplate().getSpec().getServiceAccountName();
+        assertEquals(List.of(trainerAccount), binding.getSubjects().stream().map(s -> s.getName()).toList());
+        for (V1Deployment d : HelmChart.ofType(objects, V1Deployment.class)) {
+            if (!component(d).equals("trainer")) {
+                assertFalse(d.getSpec().getTemplate().getSpec().getAutomountServiceAccountToken(), component(d));
+                assertFalse(d.getSpec().getTemplate().getSpec().getServiceAccountName().equals(trainerAccount));
+            }
+        }
+    }
+
+    @Test
+    void optionalAutoscalingOwnsTheInferenceReplicaCount() {
+        List<Object> objects = HelmChart.parse(HelmChart.render("cpu",
+                Map.of("inference.autoscaling.enabled", true, "inference.autoscaling.minReplicas", 3)));
+        List<V2HorizontalPodAutoscaler> hpas = HelmChart.ofType(objects, V2HorizontalPodAutoscaler.class);
+        assertEquals(1, hpas.size());
+        assertEquals("ensemblescope-inference", hpas.get(0).getSpec().getScaleTargetRef().getName());
+        assertEquals(3, hpas.get(0).getSpec().getMinReplicas());
+        V1Deployment inference = HelmChart.ofType(objects, V1Deployment.class).stream()
+                .filter(d -> component(d).equals("inference")).findFirst().orElseThrow();
+        assertNull(inference.getSpec().getReplicas(), "the HPA, not the Deployment, sets the replica count");
+        assertTrue(HelmChart.ofType(HelmChart.parse(HelmChart.render("cpu")), V2HorizontalPodAutoscaler.class).isEmpty());
+    }
+
+    @Test
+    void theSchemaRejectsARootOrWritableSandboxAndZeroGpus() {
+        for (Map<String, Object> bad : List.<Map<String, Object>>of(
+                Map.of("securityContext.readOnlyRootFilesystem", false),
+                Map.of("podSecurityContext.runAsNonRoot", false),
+                Map.of("gpu.count", 0),
+                Map.of("trainer.executor.default", "slurm"))) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> HelmChart.render("cpu", bad));
+            assertTrue(e.getMessage().contains("schema"), e.getMessage());
+        }
+    }
+
+    private static String component(V1Deployment d) {
+        return d.getSpec().getSelector().getMatchLabels().get("app.kubernetes.io/component");
+    }
+
+    private static V1Container container(V1Deployment d) {
+        return d.getSpec().getTemplate().getSpec().getContainers().get(0);
+    }
+
+    private static Map<String, Quantity> limits(V1Container c) {
+        assertNotNull(c.getResources());
+        return c.getResources().getLimits() == null ? Map.of() : c.getResources().getLimits();
+    }
+
+    private static V1ConfigMap configMap(List<Object> objects) {
+        return configMapNamed(objects, HelmChart.RELEASE);
+    }
+
+    private static V1ConfigMap configMapNamed(List<Object> objects, String name) {
+        return HelmChart.ofType(objects, V1ConfigMap.class).stream()
+                .filter(c -> c.getMetadata().getName().equals(name)).findFirst().orElseThrow();
+    }
+}
