@@ -43,6 +43,15 @@ public final class ServerHarness implements AutoCloseable {
         this(options, forwards, TinyCheckpoints.store()::load);
     }
 
+    /** A server with CPU defaults and no forward listener. */
+    public static ServerHarness cpuDefaults() {
+        try {
+            return new ServerHarness(ServingOptions.defaults(ai.djl.Device.cpu()), ForwardListener.NONE);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** A request of {@code n} real MNIST test images from {@code from}, as raw UINT8 pixels. */
     public static PredictRequest pixels(String model, int from, int n) {
         ImageDataset d = TinyCheckpoints.testImages();

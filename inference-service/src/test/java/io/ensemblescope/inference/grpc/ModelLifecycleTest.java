@@ -3,7 +3,6 @@ package io.ensemblescope.inference.grpc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
 import io.ensemblescope.api.v1.GetModelRequest;
 import io.ensemblescope.api.v1.ListModelsRequest;
 import io.ensemblescope.api.v1.LoadModelRequest;
@@ -14,8 +13,6 @@ import io.ensemblescope.api.v1.PredictResponse;
 import io.ensemblescope.api.v1.UnloadModelRequest;
 import io.ensemblescope.inference.ServerHarness;
 import io.ensemblescope.inference.TinyCheckpoints;
-import io.ensemblescope.inference.serving.ForwardListener;
-import io.ensemblescope.inference.serving.ServingOptions;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
@@ -29,23 +26,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** ListModels, GetModel, LoadModel, UnloadModel, per-model health, and hot swaps under traffic. */
 class ModelLifecycleTest {
-    private static ServerHarness server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = new ServerHarness(ServingOptions.defaults(Device.cpu()), ForwardListener.NONE);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        server.close();
-    }
+    @AutoClose
+    private static final ServerHarness server = ServerHarness.cpuDefaults();
 
     private static ModelRef ref(String name, String version) {
         return ModelRef.newBuilder().setName(name).setVersion(version).build();

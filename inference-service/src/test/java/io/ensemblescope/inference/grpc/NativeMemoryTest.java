@@ -3,15 +3,11 @@ package io.ensemblescope.inference.grpc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
 import io.ensemblescope.api.v1.PredictRequest;
 import io.ensemblescope.inference.ServerHarness;
 import io.ensemblescope.inference.TinyCheckpoints;
-import io.ensemblescope.inference.serving.ForwardListener;
-import io.ensemblescope.inference.serving.ServingOptions;
 import io.ensemblescope.rpc.Meters;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -19,17 +15,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Requests release every native array they make: the model's live-array count and the process RSS stay flat. */
 class NativeMemoryTest {
     private static final double NATIVE_TOLERANCE_BYTES = 24.0 * 1024 * 1024;
-    private static ServerHarness server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = new ServerHarness(ServingOptions.defaults(Device.cpu()), ForwardListener.NONE);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        server.close();
-    }
+    @AutoClose
+    private static final ServerHarness server = ServerHarness.cpuDefaults();
 
     /**
      * Process memory outside the JVM's own heap and non-heap pools: RSS minus what the JVM has committed, so heap
