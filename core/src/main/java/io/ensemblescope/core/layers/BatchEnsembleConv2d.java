@@ -77,9 +77,9 @@ public final class BatchEnsembleConv2d extends AbstractBlock {
         long batch = shape.get(0) / k;
         long in = shape.get(1);
         NDArray w = ps.getValue(weight, device, training);
-        NDArray r = fast.r(ps, device, training).reshape(k, rank, 1, in, 1, 1);
-        NDArray s = fast.s(ps, device, training).reshape(k, rank, 1, filters, 1, 1);
-        NDArray b = fast.bias(ps, device, training).reshape(k, 1, filters, 1, 1);
+        NDArray r = fast.r(ps, device, training, x.getManager()).reshape(k, rank, 1, in, 1, 1);
+        NDArray s = fast.s(ps, device, training, x.getManager()).reshape(k, rank, 1, filters, 1, 1);
+        NDArray b = fast.bias(ps, device, training, x.getManager()).reshape(k, 1, filters, 1, 1);
         NDArray xr = x.reshape(k, 1, batch, in, shape.get(2), shape.get(3)).mul(r)
                 .reshape(k * rank * batch, in, shape.get(2), shape.get(3));
         NDArray y = Conv2d.conv2d(xr, w, null, stride, padding).singletonOrThrow();

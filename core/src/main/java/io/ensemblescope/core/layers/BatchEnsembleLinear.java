@@ -66,9 +66,9 @@ public final class BatchEnsembleLinear extends AbstractBlock {
         long in = x.getShape().get(1);
         long batch = x.getShape().get(0) / k;
         NDArray w = ps.getValue(weight, device, training);
-        NDArray r = fast.r(ps, device, training).expandDims(2);            // [k, rank, 1, in]
-        NDArray s = fast.s(ps, device, training).expandDims(2);            // [k, rank, 1, out]
-        NDArray b = fast.bias(ps, device, training).expandDims(1);         // [k, 1, out]
+        NDArray r = fast.r(ps, device, training, x.getManager()).expandDims(2);            // [k, rank, 1, in]
+        NDArray s = fast.s(ps, device, training, x.getManager()).expandDims(2);            // [k, rank, 1, out]
+        NDArray b = fast.bias(ps, device, training, x.getManager()).expandDims(1);         // [k, 1, out]
         NDArray xr = x.reshape(k, 1, batch, in).mul(r);                     // [k, rank, B, in]
         NDArray y = Linear.linear(xr, w).singletonOrThrow().mul(s).sum(new int[] {1}); // [k, B, out]
         return new NDList(y.add(b).reshape(k * batch, units));

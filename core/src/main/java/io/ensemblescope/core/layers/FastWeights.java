@@ -37,17 +37,29 @@ final class FastWeights {
     }
 
     /** r with member 0 forced to 1 when it is unperturbed, shape [k, rank, in]. */
-    NDArray r(ParameterStore ps, Device device, boolean training) {
-        return member0Override(ps.getValue(r, device, training), 1f);
+    NDArray r(ParameterStore ps, Device device, boolean training, NDManager local) {
+        return member0Override(owned(ps.getValue(r, device, training), local), 1f);
     }
 
     /** s with member 0 forced to 1/rank when it is unperturbed (so Σ_j s_0j r_0jᵀ = 1), shape [k, rank, out]. */
-    NDArray s(ParameterStore ps, Device device, boolean training) {
-        return member0Override(ps.getValue(s, device, training), 1f / options.rank());
+    NDArray s(ParameterStore ps, Device device, boolean training, NDManager local) {
+        return member0Override(owned(ps.getValue(s, device, training), local), 1f / options.rank());
     }
 
-    NDArray bias(ParameterStore ps, Device device, boolean training) {
-        return ps.getValue(bias, device, training);
+    NDArray bias(ParameterStore ps, Device device, boolean training, NDManager local) {
+        return owned(ps.getValue(bias, device, training), local);
+    }
+
+    /**
+     * A view of a fast-weight parameter owned by the forward's manager: PyTorch ops attach their result to their
+     * first operand's manager, so reshaping the parameter itself would leave one array per forward on the model's
+     * long-lived manager (a leak in a server). A view shares the parameter's storage and gradient path; closing it
+     * frees only the view.
+     */
+    private static NDArray owned(NDArray parameter, NDManager local) {
+        NDArray view = parameter.reshape(parameter.getShape());
+        view.attach(local);
+        return view;
     }
 
     /**

@@ -1,0 +1,123 @@
+package io.ensemblescope.inference;
+
+import ai.djl.Device;
+import io.ensemblescope.core.checkpoint.CheckpointStore;
+import io.ensemblescope.core.engine.Engines;
+import io.ensemblescope.inference.grpc.InferenceGrpcService;
+import io.ensemblescope.inference.serving.BatchingConfig;
+import io.ensemblescope.inference.serving.InferenceEngine;
+import io.ensemblescope.inference.serving.ServingOptions;
+import io.ensemblescope.rpc.Meters;
+import io.ensemblescope.rpc.ServiceServer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The inference server: the serving core behind the InferenceService gRPC contract, with grpc health (one status per
+ * model), reflection and a Prometheus endpoint. On a GPU image, put DJL's CUDA native artifact
+ * (ai.djl.pytorch:pytorch-native-cu*:linux-x86_64) on the classpath instead of pytorch-native-cpu; {@code --device
+ * auto} then takes GPU 0 (see docs/BENCHMARKS.md, "Inference").
+ */
+@Command(name = "inference-server", mixinStandardHelpOptions = true,
+        description = "Serves EnsembleScope checkpoints with per-member probabilities over gRPC.")
+public final class InferenceServer implements Callable<Integer> {
+    @Option(names = "--port", defaultValue = "50052", description = "gRPC port (default ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--metrics-port", defaultValue = "9102",
+            description = "Prometheus HTTP port, /metrics (default ${DEFAULT-VALUE}).")
+    int metricsPort;
+
+    @Option(names = "--store", required = true, description = "Checkpoint store root directory.")
+    Path store;
+
+    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, gpu or gpu:N (default auto).")
+    String device;
+
+    @Option(names = "--replica-threads", defaultValue = "0",
+            description = "PyTorch threads per Deep-Ensemble replica; 0 = cores / k, at least 1.")
+    int replicaThreads;
+
+    @Option(names = "--compute-threads", defaultValue = "0",
+            description = "Threads running unbatched forwards; 0 = number of cores.")
+    int computeThreads;
+
+    @Option(names = "--max-batch-size", defaultValue = "0",
+            description = "Default dynamic batching: samples per coalesced forward; 0 disables.")
+    int maxBatchSize;
+
+    @Option(names = "--max-queue-delay-micros", defaultValue = "500",
+            description = "Default dynamic batching: longest wait for company, microseconds.")
+    long maxQueueDelayMicros;
+
+    @Option(names = "--max-queue-size", defaultValue = "1024", description = "Waiting requests per model.")
+    int maxQueueSize;
+
+    @Option(names = "--max-inbound-bytes", defaultValue = "67108864", description = "Largest gRPC message accepted.")
+    int maxInboundBytes;
+
+    @Option(names = "--autoload", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Load a model on its first request (default on; --no-autoload turns it off).")
+    boolean autoload;
+
+    @Override
+    public Integer call() throws Exception {
+        Running running = start(port, metricsPort, maxInboundBytes, new CheckpointStore(store), options());
+        running.server().blockUntilShutdown();
+        running.engine().close();
+        return 0;
+    }
+
+    ServingOptions options() {
+        Device primary = Engines.device(device);
+        List<Device> devices = new ArrayList<>(List.of(primary));
+        int gpus = Engines.pytorch().getGpuCount();
+        if (primary.isGpu() && device.trim().equalsIgnoreCase("auto")) {
+            // Deep-Ensemble replicas spread over every GPU the engine sees.
+            for (int i = 1; i < gpus; i++) {
+                devices.add(Device.gpu(i));
+            }
+        }
+        ServingOptions d = ServingOptions.defaults(primary);
+        return new ServingOptions(devices, replicaThreads,
+                computeThreads > 0 ? computeThreads : d.computeThreads(), d.computeQueue(),
+                new BatchingConfig(maxBatchSize, maxQueueDelayMicros, maxQueueSize), d.maxRequestBatch(),
+                d.maxMcSamples(), d.maxForwardRows(), autoload);
+    }
+
+    /** A started server and the engine behind it. */
+    public record Running(ServiceServer server, InferenceEngine engine) {
+        public void stop() throws InterruptedException {
+            server.stop(30);
+            engine.close();
+        }
+    }
+
+    /** Starts the service on {@code port} (0: any) with metrics on {@code metricsPort} (0: any, negative: none). */
+    public static Running start(int port, int metricsPort, int maxInboundBytes, CheckpointStore store,
+                                ServingOptions options) throws IOException {
+        PrometheusMeterRegistry registry = Meters.newRegistry("inference");
+        return start(port, metricsPort, maxInboundBytes, new InferenceEngine(store, options, registry), registry);
+    }
+
+    public static Running start(int port, int metricsPort, int maxInboundBytes, InferenceEngine engine,
+                                PrometheusMeterRegistry registry) throws IOException {
+        InferenceGrpcService service = new InferenceGrpcService(engine);
+        ServiceServer server = ServiceServer.builder("inference", registry).port(port).metricsPort(metricsPort)
+                .maxInboundMessageBytes(maxInboundBytes).addService(service).build();
+        service.reportHealth(server.health());
+        return new Running(server.start(), engine);
+    }
+
+    public static void main(String[] args) {
+        Engines.offline();
+        System.exit(new CommandLine(new InferenceServer()).execute(args));
+    }
+}

@@ -1,0 +1,15 @@
+package io.ensemblescope.inference.grpc;
+
+import io.grpc.Context;
+import io.grpc.Deadline;
+import java.util.concurrent.TimeUnit;
+
+/** The current call's gRPC deadline as a {@link System#nanoTime()} instant the serving core understands. */
+final class Deadlines {
+    private Deadlines() {}
+
+    static long nanoDeadline(long nowNanos) {
+        Deadline d = Context.current().getDeadline();
+        return d == null ? Long.MAX_VALUE : nowNanos + d.timeRemaining(TimeUnit.NANOSECONDS);
+    }
+}

@@ -1,0 +1,69 @@
+package io.ensemblescope.inference.serving;
+
+import ai.djl.Device;
+import java.util.List;
+
+/**
+ * How the serving core runs.
+ *
+ * @param devices devices to serve on; the first holds every model, and Deep-Ensemble replicas spread over all
+ * @param replicaThreads PyTorch intra-op threads per Deep-Ensemble replica thread (so k replicas share the cores);
+ *     0 means cores / k, at least 1
+ * @param computeThreads threads running unbatched forwards
+ * @param computeQueue unbatched requests allowed to wait for a compute thread; more are rejected
+ * @param batching the default dynamic batching of models loaded without their own
+ * @param maxRequestBatch largest B of one request when the model does not batch
+ * @param maxMcSamples largest T a request may ask for
+ * @param maxForwardRows largest number of rows in one MC Dropout forward; larger T·B runs in chunks
+ * @param autoload load a model on its first request
+ */
+public record ServingOptions(List<Device> devices, int replicaThreads, int computeThreads, int computeQueue,
+                             BatchingConfig batching, int maxRequestBatch, int maxMcSamples, int maxForwardRows,
+                             boolean autoload) {
+    public ServingOptions {
+        if (devices.isEmpty()) {
+            throw new IllegalArgumentException("devices: at least one is needed");
+        }
+        devices = List.copyOf(devices);
+        if (replicaThreads < 0) {
+            throw new IllegalArgumentException("replica_threads must be >= 0 (0 = cores / k), got " + replicaThreads);
+        }
+        if (computeThreads < 1 || computeQueue < 1) {
+            throw new IllegalArgumentException("compute_threads and compute_queue must be >= 1");
+        }
+        if (maxRequestBatch < 1 || maxMcSamples < 1 || maxForwardRows < 1) {
+            throw new IllegalArgumentException("max_request_batch, max_mc_samples and max_forward_rows must be >= 1");
+        }
+    }
+
+    /** CPU defaults: threads from the core count, batching off, autoload on. */
+    public static ServingOptions defaults(Device device) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        return new ServingOptions(List.of(device), 0, Math.max(2, cores), 1024, BatchingConfig.DISABLED, 4096, 256,
+                16_384, true);
+    }
+
+    public ServingOptions withBatching(BatchingConfig b) {
+        return new ServingOptions(devices, replicaThreads, computeThreads, computeQueue, b, maxRequestBatch,
+                maxMcSamples, maxForwardRows, autoload);
+    }
+
+    public ServingOptions withMaxForwardRows(int rows) {
+        return new ServingOptions(devices, replicaThreads, computeThreads, computeQueue, batching, maxRequestBatch,
+                maxMcSamples, rows, autoload);
+    }
+
+    public ServingOptions withAutoload(boolean on) {
+        return new ServingOptions(devices, replicaThreads, computeThreads, computeQueue, batching, maxRequestBatch,
+                maxMcSamples, maxForwardRows, on);
+    }
+
+    /** Intra-op threads for each of a Deep Ensemble's k replica threads. */
+    public int replicaThreadsFor(int k) {
+        return replicaThreads > 0 ? replicaThreads : Math.max(1, Runtime.getRuntime().availableProcessors() / k);
+    }
+
+    public Device primaryDevice() {
+        return devices.get(0);
+    }
+}

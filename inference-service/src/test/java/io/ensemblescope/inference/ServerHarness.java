@@ -1,0 +1,70 @@
+package io.ensemblescope.inference;
+
+import com.google.protobuf.ByteString;
+import io.ensemblescope.api.v1.DType;
+import io.ensemblescope.api.v1.InferenceServiceGrpc;
+import io.ensemblescope.api.v1.ModelRef;
+import io.ensemblescope.api.v1.PredictRequest;
+import io.ensemblescope.api.v1.Tensor;
+import io.ensemblescope.core.data.ImageDataset;
+import io.ensemblescope.inference.serving.ForwardListener;
+import io.ensemblescope.inference.serving.InferenceEngine;
+import io.ensemblescope.inference.serving.ModelLoader;
+import io.ensemblescope.inference.serving.ServingOptions;
+import io.ensemblescope.rpc.Meters;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+
+/** A real inference server on loopback (ports chosen freely) over the tiny checkpoints, and a channel to it. */
+public final class ServerHarness implements AutoCloseable {
+    public static final int MAX_INBOUND = 4 * 1024 * 1024;
+
+    public final InferenceEngine engine;
+    public final InferenceServer.Running running;
+    public final ManagedChannel channel;
+    public final InferenceServiceGrpc.InferenceServiceBlockingStub blocking;
+    public final InferenceServiceGrpc.InferenceServiceStub async;
+
+    public ServerHarness(ServingOptions options, ForwardListener forwards, ModelLoader loader) throws IOException {
+        PrometheusMeterRegistry registry = Meters.newRegistry("inference");
+        engine = new InferenceEngine(TinyCheckpoints.store(), options, registry, forwards, loader);
+        running = InferenceServer.start(0, 0, MAX_INBOUND, engine, registry);
+        channel = ManagedChannelBuilder.forAddress("127.0.0.1", running.server().port()).usePlaintext()
+                .maxInboundMessageSize(64 * 1024 * 1024).build();
+        blocking = InferenceServiceGrpc.newBlockingStub(channel);
+        async = InferenceServiceGrpc.newStub(channel);
+    }
+
+    public ServerHarness(ServingOptions options, ForwardListener forwards) throws IOException {
+        this(options, forwards, TinyCheckpoints.store()::load);
+    }
+
+    /** A server with CPU defaults and no forward listener. */
+    public static ServerHarness cpuDefaults() {
+        try {
+            return new ServerHarness(ServingOptions.defaults(ai.djl.Device.cpu()), ForwardListener.NONE);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** A request of {@code n} real MNIST test images from {@code from}, as raw UINT8 pixels. */
+    public static PredictRequest pixels(String model, int from, int n) {
+        ImageDataset d = TinyCheckpoints.testImages();
+        byte[] px = Arrays.copyOfRange(d.pixels(), from * d.imageBytes(), (from + n) * d.imageBytes());
+        return PredictRequest.newBuilder().setModel(ModelRef.newBuilder().setName(model))
+                .setInput(Tensor.newBuilder().addShape(n).addShape(1).addShape(28).addShape(28)
+                        .setDtype(DType.UINT8).setRawData(ByteString.copyFrom(px)))
+                .setRequestId(model + "-" + from + "-" + n).build();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        running.stop();
+    }
+}
