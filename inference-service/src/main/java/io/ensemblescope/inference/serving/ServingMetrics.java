@@ -53,6 +53,8 @@ public final class ServingMetrics {
                 .record(p.computeMicros(), TimeUnit.MICROSECONDS);
         latency("inference.total", "Time from receipt to answer", model, method)
                 .record(p.totalMicros(), TimeUnit.MICROSECONDS);
+        DistributionSummary.builder("inference.members").description("Members returned per call (k, or T samples)")
+                .tags("model", model, "method", method).register(registry).record(p.members());
     }
 
     void failed(String model, String method, Throwable t) {

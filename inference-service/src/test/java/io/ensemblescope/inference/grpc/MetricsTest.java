@@ -42,7 +42,7 @@ class MetricsTest {
             "inference_failures_total{method=\"BATCH_ENSEMBLE\",model=\"be\",reason=\"invalid_argument\"",
             "inference_queue_seconds_bucket{", "inference_compute_seconds_bucket{",
             "inference_total_seconds_bucket{", "le=\"5.0E-5\"", "le=\"10.0\"",
-            "inference_batch_size_samples_bucket{", "inference_in_flight", "inference_models_loaded",
+            "inference_batch_size_samples_bucket{", "inference_in_flight", "inference_members_count{method=\"BATCH_ENSEMBLE\",model=\"be\"", "inference_models_loaded",
             "process_resident_memory_bytes", "jvm_memory_used_bytes", "grpc_server_processing_duration_seconds"}) {
             assertTrue(text.contains(expected), "metrics contain " + expected);
         }
