@@ -1,0 +1,232 @@
+package io.ensemblescope.metrics.math;
+
+import java.util.BitSet;
+
+/**
+ * Streams one split's per-member probabilities (member-major float [k, B, C] chunks) into every metric. Each sum runs
+ * in double in sample order and each per-sample value depends on that sample alone, so feeding the same samples in
+ * any chunking gives bit-identical results. Kept per sample: top-label confidence, correctness, entropy and mutual
+ * information (for adaptive ECE and the ranking metrics).
+ */
+public final class SplitAccumulator {
+    private final int k;
+    private final int classes;
+    private final boolean labeled;
+    private final ReliabilityDiagram reliability = new ReliabilityDiagram(ReliabilityDiagram.DEFAULT_BINS);
+    private final long[] memberCorrect;
+    private final double[] memberNllSum;
+    private final long[] pairDisagreements;
+    private final DoubleList confidence = new DoubleList();
+    private final DoubleList entropy = new DoubleList();
+    private final DoubleList mutualInformation = new DoubleList();
+    private final BitSet correctFlags = new BitSet();
+    // Per-sample scratch, reused.
+    private final double[] classSum;
+    private final double[] logSum;
+    private final int[] argmax;
+    private final int[] memberLabelRow;
+    private long samples;
+    private long correct;
+    private double nllSum;
+    private double brierSum;
+    private double entropySum;
+    private double expectedEntropySum;
+    private double mutualInformationSum;
+    private double klSum;
+    private long disagreeingPairs;
+
+    public SplitAccumulator(int members, int classes, boolean labeled) {
+        if (members < 1) {
+            throw new IllegalArgumentException("members: must be >= 1, got " + members);
+        }
+        if (classes < 1) {
+            throw new IllegalArgumentException("classes: must be >= 1, got " + classes);
+        }
+        this.k = members;
+        this.classes = classes;
+        this.labeled = labeled;
+        memberCorrect = new long[k];
+        memberNllSum = new double[k];
+        pairDisagreements = new long[k * k];
+        classSum = new double[classes];
+        logSum = new double[classes];
+        argmax = new int[k];
+        memberLabelRow = new int[k];
+    }
+
+    public int members() {
+        return k;
+    }
+
+    public int classes() {
+        return classes;
+    }
+
+    public boolean labeled() {
+        return labeled;
+    }
+
+    public long samples() {
+        return samples;
+    }
+
+    /**
+     * Adds one chunk of B samples after validating all of it (nothing is added when it throws).
+     *
+     * @param probs  member-major [k, B, C]: row i·B + j holds member i's probabilities for sample j
+     * @param labels B labels in [0, C) for a labeled split; null or empty for an unlabeled one
+     * @throws IllegalArgumentException naming the row or label at fault
+     * @throws IllegalStateException    when k or C differ from this split's
+     */
+    public void accept(float[] probs, int members, int batch, int numClasses, int[] labels) {
+        if (members != k || numClasses != classes) {
+            throw new IllegalStateException("k and C must stay the same across chunks: split has k=" + k + ", C="
+                    + classes + ", chunk has k=" + members + ", C=" + numClasses);
+        }
+        int labelCount = labels == null ? 0 : labels.length;
+        if (labeled && labelCount != batch) {
+            throw new IllegalArgumentException("labels: " + labelCount + " labels for " + batch + " samples");
+        }
+        if (!labeled && labelCount != 0) {
+            throw new IllegalArgumentException("labels: an unlabeled (OOD) split takes no labels, got " + labelCount);
+        }
+        Probabilities.validate(probs, k, batch, classes);
+        if (labeled) {
+            Probabilities.validateLabels(labels, classes);
+        }
+        for (int j = 0; j < batch; j++) {
+            addSample(probs, batch, j, labeled ? labels[j] : -1);
+        }
+    }
+
+    private void addSample(float[] probs, int batch, int j, int label) {
+        java.util.Arrays.fill(classSum, 0);
+        java.util.Arrays.fill(logSum, 0);
+        double memberEntropySum = 0;
+        for (int i = 0; i < k; i++) {
+            int base = (i * batch + j) * classes;
+            int best = 0;
+            float bestP = probs[base];
+            double h = 0;
+            for (int c = 0; c < classes; c++) {
+                float p = probs[base + c];
+                double lp = Probabilities.logClamped(p);
+                h -= p * lp;
+                classSum[c] += p;
+                logSum[c] += lp;
+                if (p > bestP) {
+                    bestP = p;
+                    best = c;
+                }
+            }
+            argmax[i] = best;
+            memberEntropySum += h;
+            memberLabelRow[i] = base;
+        }
+        double h = 0;
+        double top = -1;
+        int topClass = 0;
+        double cross = 0;
+        for (int c = 0; c < classes; c++) {
+            double mean = classSum[c] / k;
+            h -= mean * Probabilities.logClamped(mean);
+            cross += classSum[c] * logSum[c];
+            if (mean > top) {
+                top = mean;
+                topClass = c;
+            }
+        }
+        double expected = memberEntropySum / k;
+        double mi = Math.max(0, h - expected);
+        entropySum += h;
+        expectedEntropySum += expected;
+        mutualInformationSum += mi;
+        confidence.add(top);
+        entropy.add(h);
+        mutualInformation.add(mi);
+        if (k > 1) {
+            // Σ_{i≠j} KL(p_i‖p_j) = −k·Σ_i H(p_i) − Σ_c (Σ_i p_ic)(Σ_j log p_jc), averaged over k(k−1) ordered pairs.
+            double kl = (-k * memberEntropySum - cross) / ((double) k * (k - 1));
+            klSum += Math.max(0, kl);
+            for (int a = 0; a < k; a++) {
+                for (int b = a + 1; b < k; b++) {
+                    if (argmax[a] != argmax[b]) {
+                        pairDisagreements[a * k + b]++;
+                        disagreeingPairs++;
+                    }
+                }
+            }
+        }
+        if (label >= 0) {
+            boolean hit = topClass == label;
+            if (hit) {
+                correct++;
+                correctFlags.set((int) samples);
+            }
+            nllSum -= Probabilities.logClamped(classSum[label] / k);
+            double brier = 0;
+            for (int c = 0; c < classes; c++) {
+                double d = classSum[c] / k - (c == label ? 1 : 0);
+                brier += d * d;
+            }
+            brierSum += brier;
+            reliability.add(top, hit);
+            for (int i = 0; i < k; i++) {
+                if (argmax[i] == label) {
+                    memberCorrect[i]++;
+                }
+                memberNllSum[i] -= Probabilities.logClamped(probs[memberLabelRow[i] + label]);
+            }
+        }
+        samples++;
+    }
+
+    /** The metrics so far. */
+    public SplitMetrics result() {
+        int n = (int) samples;
+        double[] conf = confidence.toArray();
+        double[] msp = new double[n];
+        boolean[] hits = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            msp[i] = 1 - conf[i];
+            hits[i] = correctFlags.get(i);
+        }
+        double[] memberAcc = new double[labeled ? k : 0];
+        double[] memberNll = new double[labeled ? k : 0];
+        for (int i = 0; i < memberAcc.length; i++) {
+            memberAcc[i] = div(memberCorrect[i], n);
+            memberNll[i] = memberNllSum[i] / Math.max(1, n);
+        }
+        double[] matrix = new double[k * k];
+        for (int a = 0; a < k; a++) {
+            for (int b = a + 1; b < k; b++) {
+                matrix[a * k + b] = div(pairDisagreements[a * k + b], n);
+                matrix[b * k + a] = matrix[a * k + b];
+            }
+        }
+        long pairs = (long) k * (k - 1) / 2;
+        double d = Math.max(1, n);
+        return new SplitMetrics(
+                samples,
+                labeled,
+                labeled ? div(correct, n) : 0,
+                labeled ? nllSum / d : 0,
+                labeled ? brierSum / d : 0,
+                labeled ? reliability.ece() : 0,
+                labeled ? AdaptiveCalibrationError.of(conf, hits, ReliabilityDiagram.DEFAULT_BINS) : 0,
+                entropySum / d,
+                expectedEntropySum / d,
+                mutualInformationSum / d,
+                pairs == 0 ? 0 : div(disagreeingPairs, n * pairs),
+                klSum / d,
+                memberAcc,
+                memberNll,
+                labeled ? reliability.bins() : java.util.List.of(),
+                matrix,
+                new UncertaintyScores(msp, entropy.toArray(), mutualInformation.toArray()));
+    }
+
+    private static double div(long a, long b) {
+        return b == 0 ? 0 : (double) a / b;
+    }
+}
