@@ -8,13 +8,15 @@ import io.ensemblescope.api.v1.Split;
 import io.ensemblescope.api.v1.SplitKind;
 import io.ensemblescope.metrics.math.SplitAccumulator;
 import io.ensemblescope.metrics.math.SplitMetrics;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
  * One evaluation: chunks of any size and any mix of splits go in, one report comes out. Each split accumulates in
- * its own {@link SplitAccumulator} in arrival order, so the report does not depend on how the samples were chunked.
+ * its own {@link SplitAccumulator} in arrival order, so the report does not depend on how the samples were chunked
+ * or how the splits' chunks were interleaved.
  * Errors name the chunk (0-based) and, for probabilities, the row.
  */
 public final class EvaluationSession {
@@ -95,7 +97,7 @@ public final class EvaluationSession {
         if (!chunk.hasProbabilities()) {
             throw new IllegalArgumentException("probabilities: missing");
         }
-        float[] probs = ChunkDecoder.floats(chunk.getProbabilities(), limits.maxMembers());
+        float[] probs = MemberProbabilitiesCodec.decode(chunk.getProbabilities(), limits.maxMembers());
         int k = chunk.getProbabilities().getMembers();
         int b = chunk.getProbabilities().getBatch();
         int c = chunk.getProbabilities().getClasses();
@@ -137,10 +139,12 @@ public final class EvaluationSession {
         if (samples == 0) {
             throw new IllegalArgumentException("evaluation: no samples (an empty evaluation has no report)");
         }
+        // Report order is kind (in-distribution, shifted, OOD) then name, so interleaving never changes the report.
         Map<Split, SplitMetrics> results = new LinkedHashMap<>();
-        for (SplitState s : splits.values()) {
-            results.put(s.split, s.accumulator.result());
-        }
+        splits.values().stream()
+                .sorted(Comparator.comparingInt((SplitState s) -> s.split.getKind().getNumber())
+                        .thenComparing(s -> s.split.getName()))
+                .forEach(s -> results.put(s.split, s.accumulator.result()));
         return ReportProtos.evaluation(evaluationId(), model, method, members, classes, results);
     }
 

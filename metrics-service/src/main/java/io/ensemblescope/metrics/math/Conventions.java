@@ -19,7 +19,7 @@ public final class Conventions {
                     + " (Mann–Whitney, ties count 1/2 = average ranks); AUPR = average precision, step-wise as in"
                     + " scikit-learn; AUPR-In = average precision with in-distribution positive and the score"
                     + " negated; FPR95 = in-distribution false-positive rate at the first threshold (highest first)"
-                    + " whose OOD recall reaches 0.95. Each OOD split is paired with the first IN_DISTRIBUTION split.",
+                    + " whose OOD recall reaches 0.95. Each OOD split is paired with the first IN_DISTRIBUTION split (splits are reported by kind, then name).",
             "Probabilities must be finite, >= 0 and sum to 1 within 1e-3 per row.",
             "Seeds: mean ± sample standard deviation (n − 1).");
 

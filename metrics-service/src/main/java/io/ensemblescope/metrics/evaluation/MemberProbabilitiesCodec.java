@@ -1,16 +1,32 @@
 package io.ensemblescope.metrics.evaluation;
 
+import com.google.protobuf.ByteString;
 import io.ensemblescope.api.v1.MemberProbabilities;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
-/** Decodes the wire form of member probabilities (float32 little-endian, member-major) after checking its shape. */
-public final class ChunkDecoder {
-    private ChunkDecoder() {}
+/** The wire form of member probabilities: float32 little-endian, member-major [k, B, C]. */
+public final class MemberProbabilitiesCodec {
+    private MemberProbabilitiesCodec() {}
+
+    /** Encodes member-major [k, B, C] floats. */
+    public static MemberProbabilities encode(float[] probs, int members, int batch, int classes) {
+        if ((long) members * batch * classes != probs.length) {
+            throw new IllegalArgumentException("probabilities: " + probs.length + " floats for k=" + members + ", B="
+                    + batch + ", C=" + classes);
+        }
+        ByteBuffer bytes = ByteBuffer.allocate(probs.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        bytes.asFloatBuffer().put(probs);
+        return MemberProbabilities.newBuilder().setMembers(members).setBatch(batch).setClasses(classes)
+                .setData(ByteString.copyFrom(bytes)).build();
+    }
 
     /**
+     * Decodes after checking the shape against the byte count.
+     *
      * @throws IllegalArgumentException naming the field when a dimension is out of range or the byte count is wrong
      */
-    public static float[] floats(MemberProbabilities p, int maxMembers) {
+    public static float[] decode(MemberProbabilities p, int maxMembers) {
         if (p.getMembers() < 1 || p.getMembers() > maxMembers) {
             throw new IllegalArgumentException("probabilities.members: must be in [1, " + maxMembers + "], got "
                     + p.getMembers());
