@@ -8,6 +8,7 @@ import io.ensemblescope.api.v1.Split;
 import io.ensemblescope.api.v1.SplitKind;
 import io.ensemblescope.metrics.math.SplitAccumulator;
 import io.ensemblescope.metrics.math.SplitMetrics;
+import io.ensemblescope.metrics.math.UncertaintyScores;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -146,6 +147,13 @@ public final class EvaluationSession {
                         .thenComparing(s -> s.split.getName()))
                 .forEach(s -> results.put(s.split, s.accumulator.result()));
         return ReportProtos.evaluation(evaluationId(), model, method, members, classes, results);
+    }
+
+    /** Per-sample OOD scores by split name (for score histograms and ROC curves when evaluating in-process). */
+    public Map<String, UncertaintyScores> scores() {
+        Map<String, UncertaintyScores> out = new LinkedHashMap<>();
+        splits.forEach((name, s) -> out.put(name, s.accumulator.scores()));
+        return out;
     }
 
     private record SplitState(Split split, SplitAccumulator accumulator) {}

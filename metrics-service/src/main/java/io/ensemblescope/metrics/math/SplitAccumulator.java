@@ -181,14 +181,21 @@ public final class SplitAccumulator {
         samples++;
     }
 
+    /** The per-sample OOD scores so far, in sample order. */
+    public UncertaintyScores scores() {
+        double[] msp = new double[(int) samples];
+        for (int i = 0; i < msp.length; i++) {
+            msp[i] = 1 - confidence.get(i);
+        }
+        return new UncertaintyScores(msp, entropy.toArray(), mutualInformation.toArray());
+    }
+
     /** The metrics so far. */
     public SplitMetrics result() {
         int n = (int) samples;
         double[] conf = confidence.toArray();
-        double[] msp = new double[n];
         boolean[] hits = new boolean[n];
         for (int i = 0; i < n; i++) {
-            msp[i] = 1 - conf[i];
             hits[i] = correctFlags.get(i);
         }
         double[] memberAcc = new double[labeled ? k : 0];
@@ -223,7 +230,7 @@ public final class SplitAccumulator {
                 memberNll,
                 labeled ? reliability.bins() : java.util.List.of(),
                 matrix,
-                new UncertaintyScores(msp, entropy.toArray(), mutualInformation.toArray()));
+                scores());
     }
 
     private static double div(long a, long b) {
