@@ -9,9 +9,14 @@ public final class Probabilities {
 
     private Probabilities() {}
 
-    /** log(max(p, 1e-12)). */
+    private static final double LOG_OF_FLOOR = Math.log(LOG_FLOOR);
+
+    /** log(max(p, 1e-12)), within a few ulp of Math.log (see {@link FastLog}); NaN stays NaN. */
     public static double logClamped(double p) {
-        return Math.log(p > LOG_FLOOR ? p : LOG_FLOOR);
+        if (p > LOG_FLOOR) {
+            return p <= Double.MAX_VALUE ? FastLog.ln(p) : Math.log(p);
+        }
+        return p == p ? LOG_OF_FLOOR : p;
     }
 
     /**

@@ -24,7 +24,7 @@ public final class SplitAccumulator {
     private final double[] classSum;
     private final double[] logSum;
     private final int[] argmax;
-    private final int[] memberLabelRow;
+    private final double[] memberLogAtLabel;
     private long samples;
     private long correct;
     private double nllSum;
@@ -51,7 +51,7 @@ public final class SplitAccumulator {
         classSum = new double[classes];
         logSum = new double[classes];
         argmax = new int[k];
-        memberLabelRow = new int[k];
+        memberLogAtLabel = new double[k];
     }
 
     public int members() {
@@ -100,6 +100,7 @@ public final class SplitAccumulator {
     }
 
     private void addSample(float[] probs, int batch, int j, int label) {
+        // label < 0 (unlabeled) never matches c below, so the member NLL terms stay unused.
         java.util.Arrays.fill(classSum, 0);
         java.util.Arrays.fill(logSum, 0);
         double memberEntropySum = 0;
@@ -111,6 +112,9 @@ public final class SplitAccumulator {
             for (int c = 0; c < classes; c++) {
                 float p = probs[base + c];
                 double lp = Probabilities.logClamped(p);
+                if (c == label) {
+                    memberLogAtLabel[i] = lp;
+                }
                 h -= p * lp;
                 classSum[c] += p;
                 logSum[c] += lp;
@@ -121,15 +125,19 @@ public final class SplitAccumulator {
             }
             argmax[i] = best;
             memberEntropySum += h;
-            memberLabelRow[i] = base;
         }
         double h = 0;
         double top = -1;
         int topClass = 0;
         double cross = 0;
+        double logMeanAtLabel = 0;
         for (int c = 0; c < classes; c++) {
             double mean = classSum[c] / k;
-            h -= mean * Probabilities.logClamped(mean);
+            double logMean = Probabilities.logClamped(mean);
+            if (c == label) {
+                logMeanAtLabel = logMean;
+            }
+            h -= mean * logMean;
             cross += classSum[c] * logSum[c];
             if (mean > top) {
                 top = mean;
@@ -163,7 +171,7 @@ public final class SplitAccumulator {
                 correct++;
                 correctFlags.set((int) samples);
             }
-            nllSum -= Probabilities.logClamped(classSum[label] / k);
+            nllSum -= logMeanAtLabel;
             double brier = 0;
             for (int c = 0; c < classes; c++) {
                 double d = classSum[c] / k - (c == label ? 1 : 0);
@@ -175,7 +183,7 @@ public final class SplitAccumulator {
                 if (argmax[i] == label) {
                     memberCorrect[i]++;
                 }
-                memberNllSum[i] -= Probabilities.logClamped(probs[memberLabelRow[i] + label]);
+                memberNllSum[i] -= memberLogAtLabel[i];
             }
         }
         samples++;

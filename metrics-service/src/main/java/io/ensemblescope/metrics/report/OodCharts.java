@@ -7,6 +7,7 @@ import org.jfree.chart.ChartFactory;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.StandardXYBarPainter;
 import org.jfree.chart.renderer.xy.XYBarRenderer;
 import org.jfree.data.statistics.HistogramDataset;
 import org.jfree.data.statistics.HistogramType;
@@ -36,7 +37,9 @@ final class OodCharts {
                 data, PlotOrientation.VERTICAL, true, false, false);
         XYPlot plot = chart.getXYPlot();
         plot.setForegroundAlpha(0.6f);
-        ((XYBarRenderer) plot.getRenderer()).setShadowVisible(false);
+        XYBarRenderer bars = (XYBarRenderer) plot.getRenderer();
+        bars.setBarPainter(new StandardXYBarPainter());
+        bars.setShadowVisible(false);
         return chart;
     }
 
