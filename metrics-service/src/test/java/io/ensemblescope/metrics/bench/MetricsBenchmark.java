@@ -31,6 +31,9 @@ public final class MetricsBenchmark {
     private static final int WARMUP = 3;
     private static final int REPEATS = 5;
 
+    private static final java.lang.management.ThreadMXBean THREADS =
+            java.lang.management.ManagementFactory.getThreadMXBean();
+
     private MetricsBenchmark() {}
 
     public static void main(String[] args) throws Exception {
@@ -50,7 +53,18 @@ public final class MetricsBenchmark {
             }
             return System.nanoTime() - t;
         });
-        print("accumulator ingest (k=4, C=10, chunks of 1024)", accumulatorSamples / (nanos / 1e9), "samples/s");
+        print("accumulator ingest (k=4, C=10, chunks of 1024), wall clock", accumulatorSamples / (nanos / 1e9),
+                "samples/s");
+        double cpuNanos = median(() -> {
+            SplitAccumulator acc = new SplitAccumulator(K, C, true);
+            long c0 = THREADS.getCurrentThreadCpuTime();
+            for (int s = 0, i = 0; s < accumulatorSamples; s += CHUNK, i = (i + 1) % DISTINCT_CHUNKS) {
+                acc.accept(probs[i], K, CHUNK, C, labels[i]);
+            }
+            return THREADS.getCurrentThreadCpuTime() - c0;
+        });
+        print("accumulator ingest, per second of thread CPU time", accumulatorSamples / (cpuNanos / 1e9),
+                "samples/s");
         double withReport = median(() -> {
             SplitAccumulator acc = new SplitAccumulator(K, C, true);
             long t = System.nanoTime();
@@ -99,7 +113,8 @@ public final class MetricsBenchmark {
             return Auroc.of(r) + AveragePrecision.of(r) + AveragePrecision.negativeClass(r) + Fpr95.of(r);
         })) / 1e9, "s");
         System.out.println("JVM: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.version")
-                + ", processors: " + Runtime.getRuntime().availableProcessors());
+                + ", processors: " + Runtime.getRuntime().availableProcessors() + ", load average: "
+                + java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }
 
     private static long time(java.util.function.Supplier<?> work) {
