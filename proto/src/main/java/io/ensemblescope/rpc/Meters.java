@@ -1,6 +1,10 @@
 package io.ensemblescope.rpc;
 
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.config.MeterFilterReply;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -13,16 +17,44 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /** A Prometheus registry with the JVM and process meters every service exposes. */
 public final class Meters {
     private static final Path PROC_STATUS = Path.of("/proc/self/status");
 
+    /**
+     * Keeps the exposition clean for {@code promtool check metrics}: snake_case label names (Micrometer's gRPC meters
+     * use camelCase), no abbreviated units (process CPU time in ns is dropped; process.cpu.usage stays), no
+     * {@code _count} suffix on a gauge.
+     */
+    static final MeterFilter PROMTOOL_CLEAN = new MeterFilter() {
+        @Override
+        public MeterFilterReply accept(Meter.Id id) {
+            return id.getName().equals("process.cpu.time") ? MeterFilterReply.DENY : MeterFilterReply.NEUTRAL;
+        }
+
+        @Override
+        public Meter.Id map(Meter.Id id) {
+            List<Tag> tags = new ArrayList<>();
+            for (Tag t : id.getTagsAsIterable()) {
+                tags.add(Tag.of(snakeCase(t.getKey()), t.getValue()));
+            }
+            Meter.Id mapped = id.replaceTags(tags);
+            return id.getName().equals("system.cpu.count") ? mapped.withName("system.cpus") : mapped;
+        }
+    };
+
     private Meters() {}
+
+    static String snakeCase(String key) {
+        return key.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
+    }
 
     public static PrometheusMeterRegistry newRegistry(String service) {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        registry.config().commonTags("service", service);
+        registry.config().meterFilter(PROMTOOL_CLEAN).commonTags("service", service);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);

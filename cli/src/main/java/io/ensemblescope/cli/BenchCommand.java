@@ -1,0 +1,7 @@
+package io.ensemblescope.cli;
+
+import picocli.CommandLine.Command;
+
+/** Benchmarks whose results go to docs/BENCHMARKS.md. */
+@Command(name = "bench", description = "Run a benchmark.", subcommands = {TrainingBenchCommand.class})
+final class BenchCommand {}

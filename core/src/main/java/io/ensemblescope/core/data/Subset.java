@@ -1,0 +1,7 @@
+package io.ensemblescope.core.data;
+
+/** Which split of a dataset. */
+public enum Subset {
+    TRAIN,
+    TEST
+}

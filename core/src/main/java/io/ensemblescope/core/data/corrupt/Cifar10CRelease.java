@@ -1,0 +1,100 @@
+package io.ensemblescope.core.data.corrupt;
+
+import io.ensemblescope.core.data.ImageDataset;
+import io.ensemblescope.core.data.npy.Npy;
+import io.ensemblescope.core.data.npy.NpyHeader;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.NoSuchElementException;
+
+/**
+ * The released CIFAR-10-C layout: {@code <corruption>.npy} of shape (5·N, 32, 32, 3) uint8 (HWC), severities 1..5 in
+ * consecutive blocks of N images, plus {@code labels.npy} (5·N labels; uint8 as the reference script saves them,
+ * though any integer dtype is read).
+ */
+public final class Cifar10CRelease {
+    public static final String LABELS = "labels.npy";
+    private static final int SIDE = Cifar10CGenerator.SIDE;
+    private static final int IMAGE_BYTES = 3 * SIDE * SIDE;
+
+    private Cifar10CRelease() {
+    }
+
+    /** Generates and writes every available corruption of {@code names} into {@code outDir}. */
+    public static GenerationReport write(Cifar10CGenerator generator, ImageDataset clean, Path outDir,
+                                         List<String> names, long seed) throws IOException {
+        GenerationReport plan = generator.plan(names);
+        Files.createDirectories(outDir);
+        int n = clean.size();
+        long[] shape = {5L * n, SIDE, SIDE, 3};
+        for (String name : plan.generated()) {
+            try (OutputStream out = Npy.openUint8(outDir.resolve(name + ".npy"), shape)) {
+                byte[] block = new byte[n * IMAGE_BYTES];
+                for (int s = Corruption.MIN_SEVERITY; s <= Corruption.MAX_SEVERITY; s++) {
+                    generator.corruptInto(clean, name, s, seed, (i, img) -> img.writeHwcUint8(block, i * IMAGE_BYTES));
+                    out.write(block);
+                }
+            }
+        }
+        byte[] labels = new byte[5 * n];
+        for (int s = 0; s < 5; s++) {
+            for (int i = 0; i < n; i++) {
+                int label = clean.label(i);
+                if (label < 0 || label > 255) {
+                    throw new IllegalArgumentException("dataset " + clean.name() + ": label " + label + " at " + i
+                            + " does not fit the uint8 labels.npy");
+                }
+                labels[s * n + i] = (byte) label;
+            }
+        }
+        Npy.writeUint8(outDir.resolve(LABELS), new long[] {5L * n}, labels);
+        return plan;
+    }
+
+    /** One severity block of a released (or regenerated) corruption file as a dataset named e.g. cifar10-c/fog-5. */
+    public static ImageDataset read(Path dir, String corruption, int severity, List<String> classNames,
+                                    ImageDataset.Normalization normalization) throws IOException {
+        Corruption.level(severity);
+        Path file = dir.resolve(corruption + ".npy");
+        if (!Files.isRegularFile(file)) {
+            throw new NoSuchElementException("cifar10-c: " + file + " not found");
+        }
+        NpyHeader h = Npy.header(file);
+        long[] shape = h.shape();
+        if (shape.length != 4 || shape[1] != SIDE || shape[2] != SIDE || shape[3] != 3 || shape[0] % 5 != 0) {
+            throw new IllegalArgumentException("cifar10-c: " + file + " has shape " + java.util.Arrays.toString(shape)
+                    + ", expected (5*N, 32, 32, 3)");
+        }
+        int n = (int) (shape[0] / 5);
+        long first = (long) (severity - 1) * n;
+        byte[] hwc = Npy.readBytes(file, first * IMAGE_BYTES, (long) n * IMAGE_BYTES);
+        long[] allLabels = Npy.readLongs(dir.resolve(LABELS));
+        if (allLabels.length != shape[0]) {
+            throw new IllegalArgumentException("cifar10-c: " + LABELS + " has " + allLabels.length + " labels for "
+                    + shape[0] + " images");
+        }
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = Math.toIntExact(allLabels[(int) first + i]);
+        }
+        return new ImageDataset("cifar10-c/" + corruption + "-" + severity, hwcToChw(hwc, n), labels, 3, SIDE, SIDE,
+                classNames, normalization);
+    }
+
+    private static byte[] hwcToChw(byte[] hwc, int n) {
+        byte[] chw = new byte[hwc.length];
+        int plane = SIDE * SIDE;
+        for (int i = 0; i < n; i++) {
+            int base = i * IMAGE_BYTES;
+            for (int p = 0; p < plane; p++) {
+                for (int c = 0; c < 3; c++) {
+                    chw[base + c * plane + p] = hwc[base + p * 3 + c];
+                }
+            }
+        }
+        return chw;
+    }
+}

@@ -1,0 +1,34 @@
+package io.ensemblescope.core.routines;
+
+/**
+ * Optimizer hyperparameters.
+ *
+ * @param kind SGD, ADAM (L2 decay in the gradient) or ADAMW (decoupled decay)
+ * @param learningRate initial learning rate
+ * @param momentum SGD momentum
+ * @param nesterov SGD: Nesterov momentum
+ * @param weightDecay decay coefficient
+ */
+public record OptimizerConfig(Kind kind, float learningRate, float momentum, boolean nesterov, float weightDecay) {
+    public enum Kind { SGD, ADAM, ADAMW }
+
+    public OptimizerConfig {
+        if (kind == null) {
+            throw new IllegalArgumentException("optimizer.kind is required");
+        }
+        if (!(learningRate > 0)) {
+            throw new IllegalArgumentException("optimizer.learning_rate must be > 0, got " + learningRate);
+        }
+        if (!(momentum >= 0 && momentum < 1)) {
+            throw new IllegalArgumentException("optimizer.momentum must be in [0, 1), got " + momentum);
+        }
+        if (!(weightDecay >= 0)) {
+            throw new IllegalArgumentException("optimizer.weight_decay must be >= 0, got " + weightDecay);
+        }
+    }
+
+    /** The paper's MNIST setting: Adam, lr 1e-3, weight decay 1e-4. */
+    public static OptimizerConfig adam(float lr, float weightDecay) {
+        return new OptimizerConfig(Kind.ADAM, lr, 0f, false, weightDecay);
+    }
+}

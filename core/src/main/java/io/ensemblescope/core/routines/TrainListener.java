@@ -1,0 +1,15 @@
+package io.ensemblescope.core.routines;
+
+/** Progress of one run. Called on the training thread; keep it cheap. */
+public interface TrainListener {
+    TrainListener NONE = new TrainListener() {};
+
+    /** Periodic progress inside an epoch. */
+    default void onStep(int run, StepProgress progress) {}
+
+    /** An epoch ended. */
+    default void onEpoch(int run, EpochRecord record) {}
+
+    /** Snapshot of progress: epoch 1-based, steps counted from the start of the run. */
+    record StepProgress(int epoch, long step, long totalSteps, float loss, float imagesPerSecond, float etaSeconds) {}
+}

@@ -1,0 +1,83 @@
+package io.ensemblescope.trainer;
+
+import io.ensemblescope.api.v1.ExecutorKind;
+import io.ensemblescope.core.checkpoint.CheckpointStore;
+import io.ensemblescope.core.data.DatasetCatalog;
+import io.ensemblescope.core.engine.Engines;
+import io.ensemblescope.rpc.Meters;
+import io.ensemblescope.rpc.ServiceServer;
+import io.ensemblescope.trainer.executor.LocalExecutor;
+import io.ensemblescope.trainer.executor.TrainingExecutor;
+import io.ensemblescope.trainer.grpc.TrainerServiceImpl;
+import io.ensemblescope.trainer.jobs.JobManager;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The trainer service: TrainerService over gRPC, Prometheus on its own port. */
+@Command(name = "trainer-server", mixinStandardHelpOptions = true, description = "Runs the EnsembleScope trainer.")
+public final class TrainerServer implements Callable<Integer> {
+    public static final int DEFAULT_PORT = 50051;
+    public static final int DEFAULT_METRICS_PORT = 9101;
+
+    @Option(names = "--port", description = "gRPC port (0 = any free port).")
+    int port = DEFAULT_PORT;
+
+    @Option(names = "--metrics-port", description = "Prometheus HTTP port (-1 = none).")
+    int metricsPort = DEFAULT_METRICS_PORT;
+
+    @Option(names = "--store", description = "Checkpoint store root.")
+    Path store = Path.of(System.getProperty("user.home"), ".cache", "ensemblescope", "checkpoints");
+
+    @Option(names = "--device", description = "auto, cpu, gpu or gpu:N.")
+    String device = "auto";
+
+    @Option(names = "--max-jobs", description = "Jobs trained at once.")
+    int maxJobs = 1;
+
+    @Option(names = "--max-queued-jobs", description = "Jobs waiting beyond this are refused (RESOURCE_EXHAUSTED).")
+    int maxQueued = 64;
+
+    private ServiceServer server;
+    private JobManager jobs;
+
+    /** Builds and starts the server (the CLI's `serve` uses this too). */
+    public ServiceServer start() throws Exception {
+        Engines.offline();
+        PrometheusMeterRegistry registry = Meters.newRegistry("trainer");
+        CheckpointStore checkpoints = new CheckpointStore(store);
+        Map<ExecutorKind, TrainingExecutor> executors = new EnumMap<>(ExecutorKind.class);
+        JobManager[] holder = new JobManager[1];
+        executors.put(ExecutorKind.LOCAL, new LocalExecutor(DatasetCatalog.shared(), Engines.device(device),
+                () -> holder[0] != null && holder[0].shuttingDown()));
+        jobs = new JobManager(checkpoints, DatasetCatalog.shared(), executors, ExecutorKind.LOCAL, maxJobs,
+                maxQueued, registry);
+        holder[0] = jobs;
+        server = ServiceServer.builder("trainer", registry).port(port).metricsPort(metricsPort)
+                .addService(new TrainerServiceImpl(jobs, checkpoints))
+                .beforeStop(jobs::close)
+                .build().start();
+        List<String> resumed = jobs.resumeUnfinished();
+        if (!resumed.isEmpty()) {
+            org.slf4j.LoggerFactory.getLogger(TrainerServer.class).info("resuming unfinished jobs {}", resumed);
+        }
+        return server;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        start().blockUntilShutdown();
+        return 0;
+    }
+
+    public static void main(String[] args) {
+        Engines.offline();
+        System.exit(new CommandLine(new TrainerServer()).execute(args));
+    }
+}

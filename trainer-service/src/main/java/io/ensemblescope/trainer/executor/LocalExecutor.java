@@ -1,0 +1,71 @@
+package io.ensemblescope.trainer.executor;
+
+import ai.djl.Device;
+import io.ensemblescope.api.v1.TrainEvent;
+import io.ensemblescope.core.data.DatasetCatalog;
+import io.ensemblescope.core.routines.EpochRecord;
+import io.ensemblescope.core.routines.JobSpec;
+import io.ensemblescope.core.routines.LocalRuns;
+import io.ensemblescope.core.routines.RunControl;
+import io.ensemblescope.core.routines.TrainListener;
+import io.ensemblescope.core.routines.TrainingData;
+import io.ensemblescope.trainer.jobs.TrainRequests;
+import java.util.function.BooleanSupplier;
+
+/** Trains a job's runs in this process, one after another (DJL allows one gradient collector per JVM). */
+public final class LocalExecutor implements TrainingExecutor {
+    private final DatasetCatalog catalog;
+    private final Device device;
+    private final BooleanSupplier shuttingDown;
+
+    public LocalExecutor(DatasetCatalog catalog, Device device, BooleanSupplier shuttingDown) {
+        this.catalog = catalog;
+        this.device = device;
+        this.shuttingDown = shuttingDown;
+    }
+
+    @Override
+    public String kind() {
+        return "local";
+    }
+
+    @Override
+    public void train(JobContext job) throws Exception {
+        JobSpec spec = TrainRequests.toJobSpec(job.request(), catalog);
+        TrainingData data = TrainingData.holdOut(
+                catalog.load(TrainRequests.dataset(job.request().getDataset(), catalog)), spec.validationFraction());
+        RunControl control = new RunControl() {
+            @Override
+            public boolean cancelled() {
+                return job.cancelled().getAsBoolean();
+            }
+
+            @Override
+            public boolean preempted() {
+                return shuttingDown.getAsBoolean();
+            }
+        };
+        LocalRuns.trainAll(spec, data, job.workDir(), device, events(job), control);
+    }
+
+    /** Maps core progress to contract events. */
+    static TrainListener events(JobContext job) {
+        return new TrainListener() {
+            @Override
+            public void onStep(int run, StepProgress p) {
+                job.events().accept(TrainEvent.newBuilder().setKind(TrainEvent.Kind.STEP).setMember(run)
+                        .setEpoch(p.epoch()).setStep(p.step()).setTotalSteps(p.totalSteps()).setLoss(p.loss())
+                        .setImagesPerSecond(p.imagesPerSecond()).setEtaSeconds(p.etaSeconds()).build());
+            }
+
+            @Override
+            public void onEpoch(int run, EpochRecord r) {
+                job.events().accept(TrainEvent.newBuilder().setKind(TrainEvent.Kind.EPOCH).setMember(run)
+                        .setEpoch(r.epoch()).setLoss((float) r.loss())
+                        .setValidationAccuracy((float) r.validationAccuracy())
+                        .setImagesPerSecond((float) r.imagesPerSecond())
+                        .setMessage(String.format("epoch %d took %.1f s", r.epoch(), r.seconds())).build());
+            }
+        };
+    }
+}
