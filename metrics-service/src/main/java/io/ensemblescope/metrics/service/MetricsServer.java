@@ -2,6 +2,7 @@ package io.ensemblescope.metrics.service;
 
 import io.ensemblescope.core.engine.Engines;
 import io.ensemblescope.metrics.evaluation.EvaluationLimits;
+import io.ensemblescope.rpc.Meters;
 import io.ensemblescope.rpc.ServiceServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.concurrent.Callable;
@@ -48,7 +49,7 @@ public final class MetricsServer implements Callable<Integer> {
     /** Builds and starts the server with the given seams; the caller stops it. */
     public static ServiceServer start(int port, int metricsPort, String inferenceTarget, EvaluationLimits limits,
                                       EvaluationDataSource data, CheckpointWeights weights) throws java.io.IOException {
-        PrometheusMeterRegistry registry = MetricsRegistry.create("metrics-service");
+        PrometheusMeterRegistry registry = Meters.newRegistry("metrics-service");
         MetricsMeters meters = new MetricsMeters(registry);
         InferenceChannels channels = InferenceChannels.plaintext();
         ExecutorService runs = Executors.newCachedThreadPool(r -> {

@@ -45,35 +45,13 @@ public final class MetricsBenchmark {
             labels[i] = RandomProbabilities.labels(rnd, CHUNK, C);
         }
         int accumulatorSamples = 2_000_000;
-        double nanos = median(() -> {
-            SplitAccumulator acc = new SplitAccumulator(K, C, true);
-            long t = System.nanoTime();
-            for (int s = 0, i = 0; s < accumulatorSamples; s += CHUNK, i = (i + 1) % DISTINCT_CHUNKS) {
-                acc.accept(probs[i], K, CHUNK, C, labels[i]);
-            }
-            return System.nanoTime() - t;
-        });
+        double nanos = median(() -> ingest(probs, labels, accumulatorSamples, false, false));
         print("accumulator ingest (k=4, C=10, chunks of 1024), wall clock", accumulatorSamples / (nanos / 1e9),
                 "samples/s");
-        double cpuNanos = median(() -> {
-            SplitAccumulator acc = new SplitAccumulator(K, C, true);
-            long c0 = THREADS.getCurrentThreadCpuTime();
-            for (int s = 0, i = 0; s < accumulatorSamples; s += CHUNK, i = (i + 1) % DISTINCT_CHUNKS) {
-                acc.accept(probs[i], K, CHUNK, C, labels[i]);
-            }
-            return THREADS.getCurrentThreadCpuTime() - c0;
-        });
+        double cpuNanos = median(() -> ingest(probs, labels, accumulatorSamples, false, true));
         print("accumulator ingest, per second of thread CPU time", accumulatorSamples / (cpuNanos / 1e9),
                 "samples/s");
-        double withReport = median(() -> {
-            SplitAccumulator acc = new SplitAccumulator(K, C, true);
-            long t = System.nanoTime();
-            for (int s = 0, i = 0; s < accumulatorSamples; s += CHUNK, i = (i + 1) % DISTINCT_CHUNKS) {
-                acc.accept(probs[i], K, CHUNK, C, labels[i]);
-            }
-            acc.result();
-            return System.nanoTime() - t;
-        });
+        double withReport = median(() -> ingest(probs, labels, accumulatorSamples, true, false));
         print("accumulator ingest + result (adaptive ECE sort included)", accumulatorSamples / (withReport / 1e9),
                 "samples/s");
 
@@ -115,6 +93,19 @@ public final class MetricsBenchmark {
         System.out.println("JVM: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.version")
                 + ", processors: " + Runtime.getRuntime().availableProcessors() + ", load average: "
                 + java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    }
+
+    /** Nanoseconds (wall clock, or this thread's CPU time) to feed {@code samples} samples into a new accumulator. */
+    private static long ingest(float[][] probs, int[][] labels, int samples, boolean result, boolean cpu) {
+        SplitAccumulator acc = new SplitAccumulator(K, C, true);
+        long t = cpu ? THREADS.getCurrentThreadCpuTime() : System.nanoTime();
+        for (int s = 0, i = 0; s < samples; s += CHUNK, i = (i + 1) % DISTINCT_CHUNKS) {
+            acc.accept(probs[i], K, CHUNK, C, labels[i]);
+        }
+        if (result) {
+            acc.result();
+        }
+        return (cpu ? THREADS.getCurrentThreadCpuTime() : System.nanoTime()) - t;
     }
 
     private static long time(java.util.function.Supplier<?> work) {

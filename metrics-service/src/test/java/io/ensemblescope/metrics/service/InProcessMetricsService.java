@@ -45,6 +45,12 @@ public final class InProcessMetricsService implements AutoCloseable {
 
     /** Streams the chunks through Evaluate; a failed call rethrows its StatusRuntimeException. */
     public EvaluationReport evaluate(List<EvaluationChunk> chunks) throws InterruptedException {
+        return evaluate(stub, chunks);
+    }
+
+    /** Streams the chunks through Evaluate on any stub; a failed call rethrows its StatusRuntimeException. */
+    public static EvaluationReport evaluate(MetricsServiceGrpc.MetricsServiceStub stub, List<EvaluationChunk> chunks)
+            throws InterruptedException {
         CompletableFuture<EvaluationReport> result = new CompletableFuture<>();
         StreamObserver<EvaluationChunk> requests = stub.evaluate(new StreamObserver<>() {
             @Override
