@@ -78,7 +78,8 @@ public final class EvaluationRunner {
                 EvaluationReport report = evaluate(request, target, events, server);
                 events.onNext(RunEvaluationEvent.newBuilder().setReport(report).build());
                 events.onCompleted();
-            } catch (Exception e) {
+            } catch (Exception | Error e) {
+                // Errors too: the client must get a status rather than wait on a task that died.
                 if (server == null || !server.isCancelled()) {
                     events.onError(Statuses.toStatus(e));
                 }

@@ -1,5 +1,6 @@
 package io.ensemblescope.metrics.service;
 
+import io.ensemblescope.core.data.DatasetCatalog;
 import io.ensemblescope.core.engine.Engines;
 import io.ensemblescope.metrics.evaluation.EvaluationLimits;
 import io.ensemblescope.rpc.Meters;
@@ -41,7 +42,7 @@ public final class MetricsServer implements Callable<Integer> {
         ServiceServer server = start(port, metricsPort, inferenceTarget,
                 new EvaluationLimits(EvaluationLimits.DEFAULT.maxMembers(), EvaluationLimits.DEFAULT.maxSplits(),
                         maxSamples),
-                EvaluationDataSource.unconfigured(), CheckpointWeights.unimplemented());
+                new CatalogDataSource(DatasetCatalog.shared()), CheckpointWeights.unimplemented());
         server.blockUntilShutdown();
         return 0;
     }
