@@ -4,8 +4,8 @@ import java.util.BitSet;
 
 /**
  * Streams one split's per-member probabilities (member-major float [k, B, C] chunks) into every metric. Each sum runs
- * in double in sample order and each per-sample value depends on that sample alone, so feeding the same samples in
- * any chunking gives bit-identical results. Kept per sample: top-label confidence, correctness, entropy and mutual
+ * in double in sample order and each per-sample value depends on that sample alone ({@link ChunkStats}), so feeding
+ * the same samples in any chunking gives bit-identical results. Kept per sample: top-label confidence, correctness, entropy and mutual
  * information (for adaptive ECE and the ranking metrics).
  */
 public final class SplitAccumulator {
@@ -20,11 +20,6 @@ public final class SplitAccumulator {
     private final DoubleList entropy = new DoubleList();
     private final DoubleList mutualInformation = new DoubleList();
     private final BitSet correctFlags = new BitSet();
-    // Per-sample scratch, reused.
-    private final double[] classSum;
-    private final double[] logSum;
-    private final int[] argmax;
-    private final double[] memberLogAtLabel;
     private long samples;
     private long correct;
     private double nllSum;
@@ -48,10 +43,6 @@ public final class SplitAccumulator {
         memberCorrect = new long[k];
         memberNllSum = new double[k];
         pairDisagreements = new long[k * k];
-        classSum = new double[classes];
-        logSum = new double[classes];
-        argmax = new int[k];
-        memberLogAtLabel = new double[k];
     }
 
     public int members() {
@@ -94,96 +85,44 @@ public final class SplitAccumulator {
         if (labeled) {
             Probabilities.validateLabels(labels, classes);
         }
+        ChunkStats stats = ChunkStats.of(probs, k, batch, classes, labels);
         for (int j = 0; j < batch; j++) {
-            addSample(probs, batch, j, labeled ? labels[j] : -1);
+            fold(stats, j, labeled ? labels[j] : -1);
         }
     }
 
-    private void addSample(float[] probs, int batch, int j, int label) {
-        // label < 0 (unlabeled) never matches c below, so the member NLL terms stay unused.
-        java.util.Arrays.fill(classSum, 0);
-        java.util.Arrays.fill(logSum, 0);
-        double memberEntropySum = 0;
-        for (int i = 0; i < k; i++) {
-            int base = (i * batch + j) * classes;
-            int best = 0;
-            float bestP = probs[base];
-            double h = 0;
-            for (int c = 0; c < classes; c++) {
-                float p = probs[base + c];
-                double lp = Probabilities.logClamped(p);
-                if (c == label) {
-                    memberLogAtLabel[i] = lp;
-                }
-                h -= p * lp;
-                classSum[c] += p;
-                logSum[c] += lp;
-                if (p > bestP) {
-                    bestP = p;
-                    best = c;
-                }
-            }
-            argmax[i] = best;
-            memberEntropySum += h;
-        }
-        double h = 0;
-        double top = -1;
-        int topClass = 0;
-        double cross = 0;
-        double logMeanAtLabel = 0;
-        for (int c = 0; c < classes; c++) {
-            double mean = classSum[c] / k;
-            double logMean = Probabilities.logClamped(mean);
-            if (c == label) {
-                logMeanAtLabel = logMean;
-            }
-            h -= mean * logMean;
-            cross += classSum[c] * logSum[c];
-            if (mean > top) {
-                top = mean;
-                topClass = c;
-            }
-        }
-        double expected = memberEntropySum / k;
-        double mi = Math.max(0, h - expected);
-        entropySum += h;
-        expectedEntropySum += expected;
-        mutualInformationSum += mi;
-        confidence.add(top);
-        entropy.add(h);
-        mutualInformation.add(mi);
-        if (k > 1) {
-            // Σ_{i≠j} KL(p_i‖p_j) = −k·Σ_i H(p_i) − Σ_c (Σ_i p_ic)(Σ_j log p_jc), averaged over k(k−1) ordered pairs.
-            double kl = (-k * memberEntropySum - cross) / ((double) k * (k - 1));
-            klSum += Math.max(0, kl);
-            for (int a = 0; a < k; a++) {
-                for (int b = a + 1; b < k; b++) {
-                    if (argmax[a] != argmax[b]) {
-                        pairDisagreements[a * k + b]++;
-                        disagreeingPairs++;
-                    }
+    /** Adds one sample's values to the running sums; called in sample order, so sums never depend on chunking. */
+    private void fold(ChunkStats s, int j, int label) {
+        entropySum += s.entropy[j];
+        expectedEntropySum += s.expectedEntropy[j];
+        mutualInformationSum += s.mutualInformation[j];
+        klSum += s.meanPairwiseKl[j];
+        confidence.add(s.confidence[j]);
+        entropy.add(s.entropy[j]);
+        mutualInformation.add(s.mutualInformation[j]);
+        int row = j * k;
+        for (int a = 0; a < k; a++) {
+            for (int b = a + 1; b < k; b++) {
+                if (s.argmax[row + a] != s.argmax[row + b]) {
+                    pairDisagreements[a * k + b]++;
+                    disagreeingPairs++;
                 }
             }
         }
         if (label >= 0) {
-            boolean hit = topClass == label;
+            boolean hit = s.topClass[j] == label;
             if (hit) {
                 correct++;
                 correctFlags.set((int) samples);
             }
-            nllSum -= logMeanAtLabel;
-            double brier = 0;
-            for (int c = 0; c < classes; c++) {
-                double d = classSum[c] / k - (c == label ? 1 : 0);
-                brier += d * d;
-            }
-            brierSum += brier;
-            reliability.add(top, hit);
+            nllSum -= s.logMeanAtLabel[j];
+            brierSum += s.brier[j];
+            reliability.add(s.confidence[j], hit);
             for (int i = 0; i < k; i++) {
-                if (argmax[i] == label) {
+                if (s.argmax[row + i] == label) {
                     memberCorrect[i]++;
                 }
-                memberNllSum[i] -= memberLogAtLabel[i];
+                memberNllSum[i] -= s.memberLogAtLabel[row + i];
             }
         }
         samples++;

@@ -88,7 +88,8 @@ class SplitAccumulatorTest {
     void anyChunkingGivesBitIdenticalResults() {
         Random rnd = new Random(11);
         int k = 3;
-        int n = 777;
+        // Larger than ChunkStats.PARALLEL_SLICE, so the one-shot run takes the parallel path and the chunked ones not.
+        int n = 3 * ChunkStats.PARALLEL_SLICE + 77;
         int c = 5;
         float[] p = RandomProbabilities.members(rnd, k, n, c);
         int[] y = RandomProbabilities.labels(rnd, n, c);
