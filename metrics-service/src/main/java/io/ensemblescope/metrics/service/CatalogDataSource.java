@@ -1,0 +1,29 @@
+package io.ensemblescope.metrics.service;
+
+import io.ensemblescope.api.v1.DatasetSpec;
+import io.ensemblescope.core.data.DatasetCatalog;
+import io.ensemblescope.core.data.DatasetRequest;
+import io.ensemblescope.core.data.ImageDataset;
+import io.ensemblescope.core.data.Subset;
+import java.nio.file.Path;
+
+/** RunEvaluation's data through core's dataset catalog; an unspecified subset means the test set. */
+public final class CatalogDataSource implements EvaluationDataSource {
+    private final DatasetCatalog catalog;
+
+    public CatalogDataSource(DatasetCatalog catalog) {
+        this.catalog = catalog;
+    }
+
+    @Override
+    public ImageDataset load(DatasetSpec spec) {
+        return catalog.load(request(spec));
+    }
+
+    /** The catalog request a spec names. */
+    static DatasetRequest request(DatasetSpec spec) {
+        Subset subset = spec.getSubset() == io.ensemblescope.api.v1.Subset.TRAIN ? Subset.TRAIN : Subset.TEST;
+        return new DatasetRequest(spec.getName(), subset, spec.getOffset(), spec.getLimit(), spec.getShift(),
+                spec.getPath().isEmpty() ? null : Path.of(spec.getPath()), spec.getSeed());
+    }
+}

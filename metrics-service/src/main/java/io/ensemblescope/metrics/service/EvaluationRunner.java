@@ -1,0 +1,314 @@
+package io.ensemblescope.metrics.service;
+
+import com.google.protobuf.ByteString;
+import io.ensemblescope.api.v1.DType;
+import io.ensemblescope.api.v1.EvaluationChunk;
+import io.ensemblescope.api.v1.EvaluationDataset;
+import io.ensemblescope.api.v1.EvaluationProgress;
+import io.ensemblescope.api.v1.EvaluationReport;
+import io.ensemblescope.api.v1.InferenceServiceGrpc;
+import io.ensemblescope.api.v1.PredictRequest;
+import io.ensemblescope.api.v1.PredictResponse;
+import io.ensemblescope.api.v1.RunEvaluationEvent;
+import io.ensemblescope.api.v1.RunEvaluationRequest;
+import io.ensemblescope.api.v1.SplitKind;
+import io.ensemblescope.api.v1.Tensor;
+import io.ensemblescope.core.data.ImageDataset;
+import io.ensemblescope.metrics.evaluation.EvaluationLimits;
+import io.ensemblescope.metrics.evaluation.EvaluationSession;
+import io.ensemblescope.rpc.Statuses;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * RunEvaluation: reads each dataset through the data source, streams it to the inference service over PredictStream
+ * (a few requests in flight), feeds the per-member responses back in sample order into an {@link EvaluationSession},
+ * and streams progress after every batch, ending with the report. Runs on its own executor, one thread per call.
+ */
+public final class EvaluationRunner {
+    /** Requests in flight on one PredictStream: enough to keep the server's batcher busy, bounded memory. */
+    static final int WINDOW = 4;
+    static final int DEFAULT_BATCH = 256;
+    static final int MAX_BATCH = 65_536;
+    /** Longest wait for the next inference response before giving up. */
+    static final long IDLE_TIMEOUT_SECONDS = 300;
+    private static final Object END = new Object();
+
+    private final EvaluationDataSource data;
+    private final InferenceChannels channels;
+    private final String defaultTarget;
+    private final EvaluationLimits limits;
+    private final MetricsMeters meters;
+    private final ExecutorService executor;
+
+    public EvaluationRunner(EvaluationDataSource data, InferenceChannels channels, String defaultTarget,
+                            EvaluationLimits limits, MetricsMeters meters, ExecutorService executor) {
+        this.data = data;
+        this.channels = channels;
+        this.defaultTarget = defaultTarget == null ? "" : defaultTarget;
+        this.limits = limits;
+        this.meters = meters;
+        this.executor = executor;
+    }
+
+    public void run(RunEvaluationRequest request, StreamObserver<RunEvaluationEvent> events) {
+        String target;
+        try {
+            target = validate(request);
+        } catch (RuntimeException e) {
+            events.onError(Statuses.toStatus(e));
+            return;
+        }
+        ServerCallStreamObserver<RunEvaluationEvent> server = events instanceof ServerCallStreamObserver<?>
+                ? (ServerCallStreamObserver<RunEvaluationEvent>) events : null;
+        executor.execute(() -> {
+            try {
+                EvaluationReport report = evaluate(request, target, events, server);
+                events.onNext(RunEvaluationEvent.newBuilder().setReport(report).build());
+                events.onCompleted();
+            } catch (Exception | Error e) {
+                // Errors too: the client must get a status rather than wait on a task that died.
+                if (server == null || !server.isCancelled()) {
+                    events.onError(Statuses.toStatus(e));
+                }
+            }
+        });
+    }
+
+    /** Checks the request before any work; returns the inference target to use. */
+    String validate(RunEvaluationRequest request) {
+        if (request.getModel().getName().isBlank()) {
+            throw new IllegalArgumentException("model.name: must not be empty");
+        }
+        if (request.getDatasetsCount() == 0) {
+            throw new IllegalArgumentException("datasets: at least one is needed");
+        }
+        if (request.getBatchSize() < 0 || request.getBatchSize() > MAX_BATCH) {
+            throw new IllegalArgumentException("batch_size: must be in [0, " + MAX_BATCH + "], got "
+                    + request.getBatchSize());
+        }
+        if (request.getMcSamples() < 0) {
+            throw new IllegalArgumentException("mc_samples: must be >= 0, got " + request.getMcSamples());
+        }
+        Set<String> names = new HashSet<>();
+        boolean in = false;
+        boolean ood = false;
+        for (int i = 0; i < request.getDatasetsCount(); i++) {
+            EvaluationDataset d = request.getDatasets(i);
+            SplitKind kind = d.getSplit().getKind();
+            if (kind == SplitKind.SPLIT_KIND_UNSPECIFIED || kind == SplitKind.UNRECOGNIZED) {
+                throw new IllegalArgumentException("datasets[" + i + "].split.kind: must be IN_DISTRIBUTION, SHIFTED"
+                        + " or OOD");
+            }
+            if (d.getSplit().getName().isBlank() || !names.add(d.getSplit().getName())) {
+                throw new IllegalArgumentException("datasets[" + i + "].split.name: must be non-empty and unique, got '"
+                        + d.getSplit().getName() + "'");
+            }
+            if (d.getDataset().getName().isBlank()) {
+                throw new IllegalArgumentException("datasets[" + i + "].dataset.name: must not be empty");
+            }
+            in |= kind == SplitKind.IN_DISTRIBUTION;
+            ood |= kind == SplitKind.OOD;
+        }
+        if (ood && !in) {
+            throw new IllegalStateException("datasets: OOD metrics need an IN_DISTRIBUTION dataset, none was given");
+        }
+        String target = request.getInferenceTarget().isBlank() ? defaultTarget : request.getInferenceTarget();
+        if (target.isBlank()) {
+            throw new IllegalStateException("inference_target: empty, and this metrics service has no default target");
+        }
+        return target;
+    }
+
+    private EvaluationReport evaluate(RunEvaluationRequest request, String target,
+                                      StreamObserver<RunEvaluationEvent> events,
+                                      ServerCallStreamObserver<RunEvaluationEvent> server) throws Exception {
+        long start = System.nanoTime();
+        EvaluationSession session = new EvaluationSession(limits);
+        int batch = request.getBatchSize() == 0 ? DEFAULT_BATCH : request.getBatchSize();
+        InferenceServiceGrpc.InferenceServiceStub stub = InferenceServiceGrpc.newStub(channels.channel(target));
+        for (EvaluationDataset dataset : request.getDatasetsList()) {
+            ImageDataset images = load(dataset);
+            new DatasetStream(request, dataset, images, batch, stub, session, events, server).run();
+        }
+        EvaluationReport report = session.report();
+        meters.evaluationTook(System.nanoTime() - start);
+        meters.lastReport(report);
+        return report;
+    }
+
+    private ImageDataset load(EvaluationDataset dataset) throws IOException {
+        ImageDataset images = data.load(dataset.getDataset());
+        String split = dataset.getSplit().getName();
+        if (images.size() == 0) {
+            throw new IllegalArgumentException("datasets[" + split + "]: the dataset has no samples");
+        }
+        boolean wantsLabels = dataset.getSplit().getKind() != SplitKind.OOD;
+        if (wantsLabels && !images.labeled()) {
+            throw new IllegalArgumentException("datasets[" + split + "]: a " + dataset.getSplit().getKind()
+                    + " split needs labels, the dataset has none");
+        }
+        return images;
+    }
+
+    /** One dataset over one PredictStream, responses reordered into sample order before they are evaluated. */
+    private final class DatasetStream {
+        private final RunEvaluationRequest request;
+        private final EvaluationDataset dataset;
+        private final ImageDataset images;
+        private final int batch;
+        private final int batches;
+        private final InferenceServiceGrpc.InferenceServiceStub stub;
+        private final EvaluationSession session;
+        private final StreamObserver<RunEvaluationEvent> events;
+        private final ServerCallStreamObserver<RunEvaluationEvent> server;
+        private final BlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
+
+        DatasetStream(RunEvaluationRequest request, EvaluationDataset dataset, ImageDataset images, int batch,
+                      InferenceServiceGrpc.InferenceServiceStub stub, EvaluationSession session,
+                      StreamObserver<RunEvaluationEvent> events, ServerCallStreamObserver<RunEvaluationEvent> server) {
+            this.request = request;
+            this.dataset = dataset;
+            this.images = images;
+            this.batch = batch;
+            this.batches = (images.size() + batch - 1) / batch;
+            this.stub = stub;
+            this.session = session;
+            this.events = events;
+            this.server = server;
+        }
+
+        void run() throws Exception {
+            ClientCallStreamObserver<PredictRequest> requests =
+                    (ClientCallStreamObserver<PredictRequest>) stub.predictStream(new StreamObserver<>() {
+                        @Override
+                        public void onNext(PredictResponse r) {
+                            inbox.add(r);
+                        }
+
+                        @Override
+                        public void onError(Throwable t) {
+                            inbox.add(t);
+                        }
+
+                        @Override
+                        public void onCompleted() {
+                            inbox.add(END);
+                        }
+                    });
+            try {
+                stream(requests);
+                requests.onCompleted();
+            } catch (Exception | Error e) {
+                requests.cancel("evaluation failed", e);
+                throw e;
+            }
+        }
+
+        private void stream(StreamObserver<PredictRequest> requests) throws Exception {
+            Map<Integer, PredictResponse> early = new HashMap<>();
+            int sent = 0;
+            int fed = 0;
+            while (fed < batches) {
+                while (sent < batches && sent - fed < WINDOW) {
+                    requests.onNext(request(sent++));
+                }
+                if (server != null && server.isCancelled()) {
+                    throw new CancellationException("RunEvaluation cancelled by the client");
+                }
+                PredictResponse response = next();
+                int index = indexOf(response.getRequestId(), sent, fed, early);
+                early.put(index, response);
+                while (early.containsKey(fed)) {
+                    feed(fed, early.remove(fed));
+                    fed++;
+                }
+            }
+        }
+
+        private PredictResponse next() throws Exception {
+            Object m = inbox.poll(IDLE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            if (m == null) {
+                throw new TimeoutException("inference: no response for " + IDLE_TIMEOUT_SECONDS + " s");
+            }
+            if (m instanceof Throwable t) {
+                throw t instanceof Exception e ? e : new IllegalStateException(t);
+            }
+            if (m == END) {
+                throw new IllegalStateException("inference: PredictStream ended before every batch was answered");
+            }
+            return (PredictResponse) m;
+        }
+
+        private int indexOf(String requestId, int sent, int fed, Map<Integer, PredictResponse> early) {
+            String prefix = dataset.getSplit().getName() + "/";
+            int index = -1;
+            if (requestId.startsWith(prefix)) {
+                try {
+                    index = Integer.parseInt(requestId.substring(prefix.length()));
+                } catch (NumberFormatException e) {
+                    index = -1;
+                }
+            }
+            if (index < fed || index >= sent || early.containsKey(index)) {
+                throw new IllegalStateException("inference: unexpected request_id '" + requestId + "'");
+            }
+            return index;
+        }
+
+        private PredictRequest request(int index) {
+            int from = index * batch;
+            int n = Math.min(batch, images.size() - from);
+            int per = images.imageBytes();
+            Tensor input = Tensor.newBuilder()
+                    .addShape(n).addShape(images.channels()).addShape(images.height()).addShape(images.width())
+                    .setDtype(DType.UINT8)
+                    .setRawData(ByteString.copyFrom(images.pixels(), from * per, n * per))
+                    .build();
+            return PredictRequest.newBuilder()
+                    .setModel(request.getModel())
+                    .setInput(input)
+                    .setMcSamples(request.getMcSamples())
+                    .setRequestId(dataset.getSplit().getName() + "/" + index)
+                    .build();
+        }
+
+        private void feed(int index, PredictResponse response) {
+            int from = index * batch;
+            int n = Math.min(batch, images.size() - from);
+            if (response.getMemberProbabilities().getBatch() != n) {
+                throw new IllegalStateException("inference: response for batch " + index + " holds "
+                        + response.getMemberProbabilities().getBatch() + " samples, asked for " + n);
+            }
+            EvaluationChunk.Builder chunk = EvaluationChunk.newBuilder()
+                    .setEvaluationId(request.getEvaluationId())
+                    .setSplit(dataset.getSplit())
+                    .setProbabilities(response.getMemberProbabilities())
+                    .setModel(response.hasServed() ? response.getServed() : request.getModel())
+                    .setMethod(response.getMethod());
+            if (dataset.getSplit().getKind() != SplitKind.OOD) {
+                for (int j = from; j < from + n; j++) {
+                    chunk.addLabels(images.label(j));
+                }
+            }
+            session.accept(chunk.build());
+            meters.samplesEvaluated(n);
+            events.onNext(RunEvaluationEvent.newBuilder().setProgress(EvaluationProgress.newBuilder()
+                    .setSplit(dataset.getSplit().getName())
+                    .setDone((long) from + n)
+                    .setTotal(images.size())).build());
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package io.ensemblescope.metrics.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ensemblescope.api.v1.DatasetSpec;
+import io.ensemblescope.api.v1.Subset;
+import io.ensemblescope.core.data.DatasetCatalog;
+import io.ensemblescope.core.data.DatasetRequest;
+import org.junit.jupiter.api.Test;
+
+class CatalogDataSourceTest {
+    @Test
+    void evaluationDefaultsToTheTestSetAndKeepsSliceAndShift() {
+        DatasetRequest r = CatalogDataSource.request(DatasetSpec.newBuilder().setName("mnist").setOffset(10)
+                .setLimit(20).setShift("rotate-60").setSeed(3).build());
+        assertEquals(io.ensemblescope.core.data.Subset.TEST, r.subset());
+        assertEquals(10, r.offset());
+        assertEquals(20, r.limit());
+        assertEquals("rotate-60", r.shift());
+        assertEquals(3, r.seed());
+        assertNull(r.path());
+        assertEquals(io.ensemblescope.core.data.Subset.TRAIN, CatalogDataSource.request(DatasetSpec.newBuilder()
+                .setName("mnist").setSubset(Subset.TRAIN).build()).subset());
+    }
+
+    @Test
+    void unknownDatasetIsAnInvalidArgumentNamingTheField() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new CatalogDataSource(DatasetCatalog.shared()).load(DatasetSpec.newBuilder()
+                        .setName("no-such-set").build()));
+        assertTrue(e.getMessage().contains("dataset.name"), e.getMessage());
+    }
+}
