@@ -1,6 +1,5 @@
 package io.ensemblescope.core.layers;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
@@ -70,22 +69,18 @@ public final class BatchEnsembleConv2d extends AbstractBlock {
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
                                      PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
-        Device device = x.getDevice();
         int k = fast.options.members();
-        int rank = fast.options.rank();
         Shape shape = x.getShape();
         long batch = shape.get(0) / k;
         long in = shape.get(1);
-        NDArray w = ps.getValue(weight, device, training);
-        NDArray r = fast.r(ps, device, training, x.getManager()).reshape(k, rank, 1, in, 1, 1);
-        NDArray s = fast.s(ps, device, training, x.getManager()).reshape(k, rank, 1, filters, 1, 1);
-        NDArray b = fast.bias(ps, device, training, x.getManager()).reshape(k, 1, filters, 1, 1);
-        NDArray xr = x.reshape(k, 1, batch, in, shape.get(2), shape.get(3)).mul(r)
-                .reshape(k * rank * batch, in, shape.get(2), shape.get(3));
+        NDArray w = ps.getValue(weight, x.getDevice(), training);
+        MemberScaling m = fast.bind(ps, x.getDevice(), training, x.getManager(), 2);
+        NDArray xr = m.scaleInput(x.reshape(m.inputShape(batch, in, shape.get(2), shape.get(3))))
+                .reshape(m.rows(batch), in, shape.get(2), shape.get(3));          // k·rank·B images
         NDArray y = Conv2d.conv2d(xr, w, null, stride, padding).singletonOrThrow();
         Shape ys = y.getShape();
-        NDArray scaled = y.reshape(k, rank, batch, filters, ys.get(2), ys.get(3)).mul(s).sum(new int[] {1});
-        return new NDList(scaled.add(b).reshape(k * batch, filters, ys.get(2), ys.get(3)));
+        NDArray scaled = m.scaleOutputAndSum(y.reshape(m.rankedShape(batch, filters, ys.get(2), ys.get(3))));
+        return new NDList(m.addBias(scaled).reshape(k * batch, filters, ys.get(2), ys.get(3)));
     }
 
     public static final class Builder {

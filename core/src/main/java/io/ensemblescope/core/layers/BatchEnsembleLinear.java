@@ -1,6 +1,5 @@
 package io.ensemblescope.core.layers;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
@@ -61,17 +60,14 @@ public final class BatchEnsembleLinear extends AbstractBlock {
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
                                      PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
-        Device device = x.getDevice();
         int k = fast.options.members();
         long in = x.getShape().get(1);
         long batch = x.getShape().get(0) / k;
-        NDArray w = ps.getValue(weight, device, training);
-        NDArray r = fast.r(ps, device, training, x.getManager()).expandDims(2);            // [k, rank, 1, in]
-        NDArray s = fast.s(ps, device, training, x.getManager()).expandDims(2);            // [k, rank, 1, out]
-        NDArray b = fast.bias(ps, device, training, x.getManager()).expandDims(1);         // [k, 1, out]
-        NDArray xr = x.reshape(k, 1, batch, in).mul(r);                     // [k, rank, B, in]
-        NDArray y = Linear.linear(xr, w).singletonOrThrow().mul(s).sum(new int[] {1}); // [k, B, out]
-        return new NDList(y.add(b).reshape(k * batch, units));
+        NDArray w = ps.getValue(weight, x.getDevice(), training);
+        MemberScaling m = fast.bind(ps, x.getDevice(), training, x.getManager(), 0);
+        NDArray xr = m.scaleInput(x.reshape(m.inputShape(batch, in)));             // [k, (rank), B, in]
+        NDArray y = m.scaleOutputAndSum(Linear.linear(xr, w).singletonOrThrow()); // [k, B, out]
+        return new NDList(m.addBias(y).reshape(k * batch, units));
     }
 
     public static final class Builder {

@@ -1,9 +1,7 @@
 package io.ensemblescope.core.layers;
 
 import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
@@ -36,45 +34,13 @@ final class FastWeights {
         bias.setShape(new Shape(options.members(), out));
     }
 
-    /** r with member 0 forced to 1 when it is unperturbed, shape [k, rank, in]. */
-    NDArray r(ParameterStore ps, Device device, boolean training, NDManager local) {
-        return member0Override(owned(ps.getValue(r, device, training), local), 1f);
-    }
-
-    /** s with member 0 forced to 1/rank when it is unperturbed (so Σ_j s_0j r_0jᵀ = 1), shape [k, rank, out]. */
-    NDArray s(ParameterStore ps, Device device, boolean training, NDManager local) {
-        return member0Override(owned(ps.getValue(s, device, training), local), 1f / options.rank());
-    }
-
-    NDArray bias(ParameterStore ps, Device device, boolean training, NDManager local) {
-        return owned(ps.getValue(bias, device, training), local);
-    }
-
     /**
-     * A view of a fast-weight parameter owned by the forward's manager: PyTorch ops attach their result to their
-     * first operand's manager, so reshaping the parameter itself would leave one array per forward on the model's
-     * long-lived manager (a leak in a server). A view shares the parameter's storage and gradient path; closing it
-     * frees only the view.
+     * The fast weights of one forward, shaped to broadcast against member activations with {@code spatialDims}
+     * trailing spatial axes (0 for a linear layer, 2 for a 2-D convolution); every array it makes lives in
+     * {@code local}.
      */
-    private static NDArray owned(NDArray parameter, NDManager local) {
-        NDArray view = parameter.reshape(parameter.getShape());
-        view.attach(local);
-        return view;
-    }
-
-    /**
-     * Replaces member 0's slice by a constant through a mask, so gradients still flow to the other members and
-     * member 0's fast weights receive none.
-     */
-    private NDArray member0Override(NDArray value, float constant) {
-        if (!options.member0Unperturbed()) {
-            return value;
-        }
-        Shape shape = value.getShape();
-        NDManager m = value.getManager();
-        NDArray keep = m.ones(new Shape(shape.get(0), 1, 1), DataType.FLOAT32);
-        keep.set(new ai.djl.ndarray.index.NDIndex("0"), 0f);
-        NDArray fixed = keep.neg().add(1f).mul(constant);
-        return value.mul(keep).add(fixed);
+    MemberScaling bind(ParameterStore ps, Device device, boolean training, NDManager local, int spatialDims) {
+        return new MemberScaling(options, ps.getValue(r, device, training), ps.getValue(s, device, training),
+                ps.getValue(bias, device, training), local, spatialDims);
     }
 }
