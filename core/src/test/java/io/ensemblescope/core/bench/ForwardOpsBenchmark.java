@@ -10,7 +10,11 @@ import io.ensemblescope.core.layers.FastWeightInit;
 import io.ensemblescope.core.models.EnsembleNetwork;
 import io.ensemblescope.core.models.Method;
 import io.ensemblescope.core.models.NetworkSpec;
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Op count and latency of one inference forward at small batch, BatchEnsemble against its FLOP-equal single model
@@ -22,6 +26,7 @@ import java.util.Arrays;
  */
 public final class ForwardOpsBenchmark {
     private static final int K = 4;
+    private static final int ROUNDS = 3;
 
     private ForwardOpsBenchmark() {}
 
@@ -30,33 +35,50 @@ public final class ForwardOpsBenchmark {
         String arch = args.length > 0 ? args[0] : "mnist-mlp";
         int batch = args.length > 1 ? Integer.parseInt(args[1]) : 1;
         int iterations = args.length > 2 ? Integer.parseInt(args[2]) : 2000;
-        int classes = 10;
-        System.out.printf("%s, B = %d, k = %d, %d timed forwards each (median µs)%n", arch, batch, K, iterations);
-        System.out.println("| model | ops per forward | median µs |");
-        System.out.println("|---|---|---|");
-        run("single(B)", new NetworkSpec(arch, Method.SINGLE, 1, 0f, 1, null), classes, batch, iterations);
-        run("single(4B)", new NetworkSpec(arch, Method.SINGLE, 1, 0f, 1, null), classes, K * batch, iterations);
-        run("deep ensemble k=4 (sequential)", new NetworkSpec(arch, Method.DEEP_ENSEMBLE, K, 0f, 1, null),
-                classes, batch, iterations);
+        Map<String, Case> cases = new LinkedHashMap<>();
+        cases.put("single(B)", new Case(new NetworkSpec(arch, Method.SINGLE, 1, 0f, 1, null), batch));
+        cases.put("single(4B)", new Case(new NetworkSpec(arch, Method.SINGLE, 1, 0f, 1, null), K * batch));
+        cases.put("deep ensemble k=4, replicas in turn",
+                new Case(new NetworkSpec(arch, Method.DEEP_ENSEMBLE, K, 0f, 1, null), batch));
         for (int rank : new int[] {1, 2}) {
             for (boolean member0 : new boolean[] {false, true}) {
                 BatchEnsembleOptions o = new BatchEnsembleOptions(K, rank, FastWeightInit.NORMAL, 0.5f, member0);
-                run("batch ensemble k=4 rank " + rank + (member0 ? " member-0 fixed" : ""),
-                        new NetworkSpec(arch, Method.BATCH_ENSEMBLE, K, 0f, 1, o), classes, batch, iterations);
+                cases.put("batch ensemble k=4, rank " + rank + (member0 ? ", member 0 fixed" : ""),
+                        new Case(new NetworkSpec(arch, Method.BATCH_ENSEMBLE, K, 0f, 1, o), batch));
             }
         }
+        // Rounds interleave the cases so load from other processes drifts over all of them alike.
+        for (int round = 0; round < ROUNDS; round++) {
+            for (Case c : cases.values()) {
+                c.measure(iterations / ROUNDS);
+            }
+        }
+        System.out.printf("%s, B = %d, k = %d, %d timed forwards each, median%n%n", arch, batch, K, iterations);
+        System.out.println("| model | ops per forward | median µs |");
+        System.out.println("|---|---|---|");
+        cases.forEach((label, c) -> System.out.printf("| %s | %d | %.0f |%n", label, c.ops, c.medianMicros()));
+        cases.values().forEach(Case::close);
     }
 
-    private static void run(String label, NetworkSpec spec, int classes, int batch, int iterations) {
-        try (EnsembleNetwork net = EnsembleNetwork.create(spec, classes, Device.cpu(), 11L)) {
+    /** One network, its input shape, and the forwards measured so far. */
+    private static final class Case {
+        final EnsembleNetwork net;
+        final Shape shape;
+        final int modelArrays;
+        final List<Long> nanos = new ArrayList<>();
+        int ops;
+
+        Case(NetworkSpec spec, int batch) {
+            net = EnsembleNetwork.create(spec, 10, Device.cpu(), 11L);
             long[] dims = new long[net.architecture().inputShape().length + 1];
             dims[0] = batch;
             System.arraycopy(net.architecture().inputShape(), 0, dims, 1, dims.length - 1);
-            Shape shape = new Shape(dims);
-            int modelArrays = net.manager().getManagedArrays().size();
-            int ops = 0;
-            long[] nanos = new long[iterations];
-            for (int i = -iterations / 5; i < iterations; i++) { // a fifth more as warm-up
+            shape = new Shape(dims);
+            modelArrays = net.manager().getManagedArrays().size();
+        }
+
+        void measure(int iterations) {
+            for (int i = -Math.max(10, iterations / 5); i < iterations; i++) { // warm-up first
                 try (NDManager local = net.manager().newSubManager()) {
                     NDArray x = local.randomNormal(shape);
                     int before = local.getManagedArrays().size();
@@ -64,16 +86,24 @@ public final class ForwardOpsBenchmark {
                     net.memberLogits(x, 0).toFloatArray();
                     long t = System.nanoTime() - t0;
                     if (i >= 0) {
-                        nanos[i] = t;
+                        nanos.add(t);
                     }
                     ops = local.getManagedArrays().size() - before;
                 }
             }
             if (net.manager().getManagedArrays().size() != modelArrays) {
-                throw new IllegalStateException(label + ": forwards left arrays on the model's manager");
+                throw new IllegalStateException(net.spec() + ": forwards left arrays on the model's manager");
             }
-            Arrays.sort(nanos);
-            System.out.printf("| %s | %d | %.0f |%n", label, ops, nanos[iterations / 2] / 1e3);
+        }
+
+        double medianMicros() {
+            List<Long> sorted = new ArrayList<>(nanos);
+            Collections.sort(sorted);
+            return sorted.get(sorted.size() / 2) / 1e3;
+        }
+
+        void close() {
+            net.close();
         }
     }
 }

@@ -7,7 +7,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The serving core: validates a call against its model, runs it (batched or alone) and records its meters. Knows
@@ -24,13 +23,9 @@ public final class InferenceEngine implements AutoCloseable {
         this.options = options;
         this.metrics = new ServingMetrics(registry);
         this.models = new ModelRepository(store, options, loader, metrics, forwards);
-        AtomicInteger n = new AtomicInteger();
         this.compute = new ThreadPoolExecutor(options.computeThreads(), options.computeThreads(), 30,
-                TimeUnit.SECONDS, new ArrayBlockingQueue<>(options.computeQueue()), r -> {
-                    Thread t = new Thread(r, "inference-compute-" + n.getAndIncrement());
-                    t.setDaemon(true);
-                    return t;
-                });
+                TimeUnit.SECONDS, new ArrayBlockingQueue<>(options.computeQueue()),
+                TorchThreads.factory("inference-compute-", options.computeIntraOpThreads()));
     }
 
     public InferenceEngine(CheckpointStore store, ServingOptions options, MeterRegistry registry) {

@@ -9,7 +9,10 @@ import java.util.List;
  * @param devices devices to serve on; the first holds every model, and Deep-Ensemble replicas spread over all
  * @param replicaThreads PyTorch intra-op threads per Deep-Ensemble replica thread (so k replicas share the cores);
  *     0 means cores / k, at least 1
- * @param computeThreads threads running unbatched forwards
+ * @param computeThreads threads running unbatched forwards; each limits its PyTorch intra-op threads to
+ *     cores / computeThreads (at least 1), the rule Deep-Ensemble replicas follow, so concurrent forwards do not
+ *     oversubscribe the cores — on a busy machine an OpenMP team waiting for a descheduled thread turns a 0.1 ms
+ *     forward into milliseconds
  * @param computeQueue unbatched requests allowed to wait for a compute thread; more are rejected
  * @param batching the default dynamic batching of models loaded without their own
  * @param maxRequestBatch largest B of one request when the model does not batch
@@ -61,6 +64,11 @@ public record ServingOptions(List<Device> devices, int replicaThreads, int compu
     /** Intra-op threads for each of a Deep Ensemble's k replica threads. */
     public int replicaThreadsFor(int k) {
         return replicaThreads > 0 ? replicaThreads : Math.max(1, Runtime.getRuntime().availableProcessors() / k);
+    }
+
+    /** Intra-op threads for each compute thread (see {@code computeThreads}). */
+    public int computeIntraOpThreads() {
+        return Math.max(1, Runtime.getRuntime().availableProcessors() / computeThreads);
     }
 
     public Device primaryDevice() {

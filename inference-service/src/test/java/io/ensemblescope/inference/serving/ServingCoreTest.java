@@ -38,6 +38,28 @@ class ServingCoreTest {
     }
 
     @Test
+    void computeThreadsShareTheCoresLikeReplicaThreads() throws Exception {
+        List<Integer> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ForwardListener threads = new ForwardListener() {
+            @Override
+            public void beforeForward(String model, Method method, int replica, long rows) {
+                seen.add(ai.djl.pytorch.jni.JniUtils.getNumThreads());
+            }
+        };
+        ServingOptions d = ServingOptions.defaults(Device.cpu());
+        // One compute thread may use every core; Surefire's JVM-wide setting is 1, so this sees the per-thread limit.
+        ServingOptions options = new ServingOptions(d.devices(), 0, 1, 16, d.batching(), d.maxRequestBatch(),
+                d.maxMcSamples(), d.maxForwardRows(), true);
+        try (InferenceEngine engine = new InferenceEngine(TinyCheckpoints.store(), options,
+                new SimpleMeterRegistry(), threads, TinyCheckpoints.store()::load)) {
+            engine.predict(call(TinyCheckpoints.BE, 0, 1, 0)).get(30, TimeUnit.SECONDS);
+        }
+        assertEquals(List.of(Runtime.getRuntime().availableProcessors()), seen);
+        assertEquals(1, ServingOptions.defaults(Device.cpu()).computeIntraOpThreads(),
+                "default: one compute thread per core, one PyTorch thread each");
+    }
+
+    @Test
     void mcDropoutRunsInChunksWhenTbDoesNotFit() throws Exception {
         Counting counting = new Counting();
         ServingOptions options = ServingOptions.defaults(Device.cpu()).withMaxForwardRows(20);
