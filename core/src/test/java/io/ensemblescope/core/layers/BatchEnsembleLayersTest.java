@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -133,6 +134,61 @@ class BatchEnsembleLayersTest {
             NDArray actual = y.get(new NDIndex(i * B + ":" + (i + 1) * B));
             assertArrayEquals(expected.toFloatArray(), actual.toFloatArray(), 1e-5f, "member " + i);
         }
+    }
+
+    private Block layer(boolean conv, int rank, boolean member0) {
+        FastWeightInitializer init = new FastWeightInitializer(FastWeightInit.NORMAL, 0.5f, new SeededRandom(5));
+        if (conv) {
+            return BatchEnsembleConv2d.builder().setFilters(4).setKernelShape(new Shape(3, 3))
+                    .optPadding(new Shape(1, 1)).setOptions(options(rank, member0)).setFastWeightInitializer(init)
+                    .build();
+        }
+        return BatchEnsembleLinear.builder().setUnits(4).setOptions(options(rank, member0))
+                .setFastWeightInitializer(init).build();
+    }
+
+    /**
+     * The rank-1 path (no rank axis, no sum) against the general path: a rank-2 layer whose second rank-one term has
+     * s = 0 computes the same function as the rank-1 layer holding its first term.
+     */
+    @ParameterizedTest(name = "conv {0}, member 0 unperturbed {1}")
+    @CsvSource({"false,false", "false,true", "true,false", "true,true"})
+    void rankOnePathEqualsGeneralPathWithOneLiveTerm(boolean conv, boolean member0) {
+        Shape input = conv ? new Shape(K * B, 3, 5, 5) : new Shape(K * B, 5);
+        Block one = layer(conv, 1, member0);
+        Block two = layer(conv, 2, member0);
+        initialize(one, manager, input);
+        initialize(two, manager, input);
+        param(two, "weight").set(param(one, "weight").toFloatArray());
+        param(two, "bias").set(param(one, "bias").toFloatArray());
+        NDArray r = param(one, "r");
+        NDArray s = param(one, "s");
+        param(two, "r").set(NDArrays.concat(new NDList(r, r.mul(3)), 1).toFloatArray());
+        param(two, "s").set(NDArrays.concat(new NDList(s, s.zerosLike()), 1).toFloatArray());
+        NDArray x = manager.randomNormal(input);
+        NDArray a = one.forward(new ParameterStore(manager, false), new NDList(x), false).singletonOrThrow();
+        NDArray b = two.forward(new ParameterStore(manager, false), new NDList(x), false).singletonOrThrow();
+        assertEquals(a.getShape(), b.getShape());
+        // Member 0, when unperturbed, uses the plain weight either way (the general path through its 1/rank mean).
+        assertArrayEquals(a.toFloatArray(), b.toFloatArray(), 1e-5f);
+    }
+
+    /** A forward's arrays all live in the forward's manager; the parameters' manager gains none (a server leak). */
+    @ParameterizedTest(name = "conv {0}, rank {1}, member 0 unperturbed {2}")
+    @CsvSource({"false,1,false", "false,2,true", "true,1,true", "true,2,false"})
+    void forwardLeavesNothingOnTheParametersManager(boolean conv, int rank, boolean member0) {
+        Shape input = conv ? new Shape(K * B, 3, 5, 5) : new Shape(K * B, 5);
+        Block layer = layer(conv, rank, member0);
+        initialize(layer, manager, input);
+        int before = manager.getManagedArrays().size();
+        for (boolean training : new boolean[] {false, true}) {
+            try (NDManager local = manager.newSubManager()) {
+                NDArray x = local.randomNormal(input);
+                layer.forward(new ParameterStore(local, false), new NDList(x), training).singletonOrThrow();
+                assertTrue(local.getManagedArrays().size() > 1);
+            }
+        }
+        assertEquals(before, manager.getManagedArrays().size());
     }
 
     @Test
