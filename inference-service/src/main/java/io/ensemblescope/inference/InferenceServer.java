@@ -46,7 +46,8 @@ public final class InferenceServer implements Callable<Integer> {
     int replicaThreads;
 
     @Option(names = "--compute-threads", defaultValue = "0",
-            description = "Threads running unbatched forwards; 0 = number of cores.")
+            description = "Threads running unbatched forwards, each with cores / threads PyTorch threads"
+                    + " (at least 1); 0 = number of cores.")
     int computeThreads;
 
     @Option(names = "--max-batch-size", defaultValue = "0",
