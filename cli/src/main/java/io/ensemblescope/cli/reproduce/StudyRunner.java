@@ -62,11 +62,7 @@ public final class StudyRunner {
             for (long seed : plan.seeds()) {
                 TrainRequest request = plan.request(method, seed);
                 ModelRef ref = checkpoint(request, method, seed);
-                EvaluationReport evaluation = evaluate(plan, method, ref, seed);
-                DiversityReport diversity = method.members() > 1 && method.method() != Method.MC_DROPOUT
-                        ? metrics.weightDiversity(WeightDiversityRequest.newBuilder().setCheckpoint(ref).build())
-                        : null;
-                runs.add(new SeedRun(evaluation, diversity, Map.of()));
+                runs.add(evaluateCheckpoint(plan, method, ref, seed));
             }
             rows.put(method.label(), runs);
         }
@@ -109,6 +105,15 @@ public final class StudyRunner {
         }
         throw new IllegalStateException("training " + request.getModelName() + " ended without a result (last "
                 + "validation accuracy " + lastAccuracy + ")");
+    }
+
+    /** Evaluates one checkpoint on the plan's sets and, for ensembles with member weights, its weight diversity. */
+    public SeedRun evaluateCheckpoint(StudyPlan plan, StudyMethod method, ModelRef ref, long seed) {
+        EvaluationReport evaluation = evaluate(plan, method, ref, seed);
+        DiversityReport diversity = method.members() > 1 && method.method() != Method.MC_DROPOUT
+                ? metrics.weightDiversity(WeightDiversityRequest.newBuilder().setCheckpoint(ref).build())
+                : null;
+        return new SeedRun(evaluation, diversity, Map.of());
     }
 
     private EvaluationReport evaluate(StudyPlan plan, StudyMethod method, ModelRef ref, long seed) {
