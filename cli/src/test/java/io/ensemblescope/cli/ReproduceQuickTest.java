@@ -138,6 +138,26 @@ class ReproduceQuickTest {
 
     @Test
     @Order(3)
+    void trainModelsAndEvaluateCommandsWorkOnTheStore() throws Exception {
+        Run train = escope("train", "--name", "cmd-single", "--method", "single", "--limit", "1000", "--epochs", "1",
+                "--store", store.toString(), "--device", "cpu");
+        assertEquals(0, train.exit(), train.err());
+        assertTrue(train.out().contains("cmd-single/v1"), train.out());
+        Run models = escope("models", "--store", store.toString());
+        assertEquals(0, models.exit(), models.err());
+        assertTrue(models.out().contains("cmd-single") && models.out().contains("SINGLE"), models.out());
+        Path dir = reports.resolve("evaluate");
+        Run evaluate = escope("evaluate", "cmd-single:v1", "--limit", "200", "--shifted", "rotate-30",
+                "--store", store.toString(), "--out", dir.toString());
+        assertEquals(0, evaluate.exit(), evaluate.err());
+        assertTrue(Files.readString(dir.resolve("report.md")).contains("rotate-30"));
+        Run missing = escope("evaluate", "no-such-model", "--store", store.toString());
+        assertNotEquals(0, missing.exit());
+        assertTrue(missing.err().contains("NOT_FOUND") && missing.err().strip().lines().count() == 1, missing.err());
+    }
+
+    @Test
+    @Order(4)
     void wrongFlagsAndUnreachableServicesGiveOneLineErrors() {
         Run badSeeds = escope("reproduce", "--seeds", "0", "--store", store.toString());
         assertNotEquals(0, badSeeds.exit());
