@@ -130,26 +130,11 @@ final class TrainCommand implements Callable<Integer> {
         TrainRequest request = request();
         try (Targets.Trainer t = Targets.trainer(trainer, store, device)) {
             Iterator<TrainEvent> events = TrainerServiceGrpc.newBlockingStub(t.channel()).startTraining(request);
-            ProgressBar bar = new ProgressBar(System.err, "train " + name);
             int runs = request.getMethod() == Method.DEEP_ENSEMBLE ? members : 1;
-            while (events.hasNext()) {
-                TrainEvent e = events.next();
-                switch (e.getKind()) {
-                    case STEP -> bar.update((e.getMember() + (double) e.getStep() / Math.max(1, e.getTotalSteps()))
-                            / runs, String.format(Locale.ROOT, "member %d epoch %d loss %.3f %.0f img/s",
-                            e.getMember(), e.getEpoch(), e.getLoss(), e.getImagesPerSecond()));
-                    case COMPLETED -> {
-                        bar.done("");
-                        System.out.printf(Locale.ROOT, "%s/%s validation accuracy %.4f%n",
-                                e.getCheckpoint().getName(), e.getCheckpoint().getVersion(), e.getValidationAccuracy());
-                        return 0;
-                    }
-                    case FAILED, CANCELLED -> throw new IllegalStateException("training "
-                            + e.getKind().name().toLowerCase(Locale.ROOT) + ": " + e.getMessage());
-                    default -> { }
-                }
-            }
-            throw new IllegalStateException("the trainer closed the stream without a result");
+            TrainEvent done = TrainingProgress.follow(events, new ProgressBar(System.err, "train " + name), runs);
+            System.out.printf(Locale.ROOT, "%s/%s validation accuracy %.4f%n", done.getCheckpoint().getName(),
+                    done.getCheckpoint().getVersion(), done.getValidationAccuracy());
+            return 0;
         }
     }
 
