@@ -1,0 +1,178 @@
+package io.ensemblescope.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The main job as a user runs it: {@code escope reproduce --quick} in-process, then against services started as
+ * {@code escope serve all} does, and the one-line errors for wrong flags and unreachable services.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ReproduceQuickTest {
+    @TempDir
+    static Path store;
+    @TempDir
+    static Path reports;
+
+    private record Run(int exit, String out, String err) {}
+
+    private static Run escope(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream stdout = System.out;
+        PrintStream stderr = System.err;
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            CommandLine cl = Escope.commandLine();
+            cl.setErr(new java.io.PrintWriter(System.err, true));
+            int exit = cl.execute(args);
+            return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(stdout);
+            System.setErr(stderr);
+        }
+    }
+
+    @Test
+    @Order(1)
+    void quickReproduceWritesAReportWithFourMethodsAndPlots() throws Exception {
+        Path dir = reports.resolve("in-process");
+        Run run = escope("reproduce", "--quick", "--store", store.toString(), "--out", dir.toString());
+        assertEquals(0, run.exit(), run.err());
+        String md = Files.readString(dir.resolve("report.md"));
+        for (String method : List.of("Single", "MC Dropout", "Deep Ensemble (k=4)", "BatchEnsemble (k=4)")) {
+            assertTrue(md.contains("| " + method), method + " row in the table");
+        }
+        assertTrue(md.contains("This run's answer"), "the comparison section");
+        assertTrue(md.contains("Configuration to rerun"));
+        assertFalse(md.contains("NaN"), "finite metrics");
+
+        JsonNode json = new ObjectMapper().readTree(dir.resolve("report.json").toFile());
+        assertNotNull(json);
+        String text = json.toString();
+        assertFalse(text.contains("NaN") || text.contains("Infinity"), "finite metrics in JSON");
+
+        // Disagreement in distribution: 0 for the single model, > 0 for the Deep Ensemble.
+        assertEquals(0.0, disagreement(md, "Single"), 0.0);
+        assertTrue(disagreement(md, "Deep Ensemble (k=4)") > 0);
+
+        List<Path> plots;
+        try (Stream<Path> s = Files.walk(dir)) {
+            plots = s.filter(p -> p.toString().endsWith(".png")).toList();
+        }
+        assertTrue(plots.size() >= 4, "plots written: " + plots);
+        for (Path p : plots) {
+            BufferedImage img = ImageIO.read(p.toFile());
+            assertNotNull(img, p + " decodes");
+            assertTrue(img.getWidth() > 100 && img.getHeight() > 100);
+        }
+    }
+
+    /** A non-zero exit whose stderr is one line, mentioning {@code what}, with no stack trace. */
+    private static void assertOneLineError(Run run, String what) {
+        assertNotEquals(0, run.exit());
+        List<String> lines = run.err().strip().lines().toList();
+        assertEquals(1, lines.size(), run.err());
+        assertTrue(lines.get(0).startsWith("escope: ") && lines.get(0).contains(what), run.err());
+    }
+
+    /** The "Disagr. (%)" cell of a method's row in the first (in-distribution) table. */
+    private static double disagreement(String md, String method) {
+        String[] lines = md.split("\n");
+        int column = -1;
+        for (String line : lines) {
+            if (line.startsWith("| Method |") && line.contains("Disagr.")) {
+                String[] cells = line.split("\\|");
+                for (int i = 0; i < cells.length; i++) {
+                    if (cells[i].contains("Disagr.")) {
+                        column = i;
+                    }
+                }
+            } else if (column > 0 && line.startsWith("| " + method + " |")) {
+                return Double.parseDouble(line.split("\\|")[column].trim().split(" ")[0]);
+            }
+        }
+        throw new AssertionError("no row for " + method);
+    }
+
+    @Test
+    @Order(2)
+    void reproduceAgainstRunningServicesReusesCheckpointsAndWritesTheSameKindOfReport() throws Exception {
+        try (LocalServices services = LocalServices.start(store, "cpu", new int[] {0, 0, 0},
+                new int[] {0, 0, 0})) {
+            for (String line : services.describe().split("\n")) {
+                String url = line.substring(line.indexOf("http://")).trim();
+                HttpResponse<String> r = HttpClient.newHttpClient().send(
+                        HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, r.statusCode(), url);
+                assertTrue(r.body().contains("process_resident_memory_bytes"), url + " exports process meters");
+            }
+            Path dir = reports.resolve("remote");
+            Run run = escope("reproduce", "--quick", "--out", dir.toString(),
+                    "--trainer", services.trainerTarget(), "--inference", services.inferenceTarget(),
+                    "--metrics", services.metricsTarget());
+            assertEquals(0, run.exit(), run.err());
+            assertTrue(run.err().contains("reused"), "checkpoints of the same spec are reused");
+            String md = Files.readString(dir.resolve("report.md"));
+            assertTrue(md.contains("| BatchEnsemble (k=4)") && md.contains("This run's answer"));
+        }
+    }
+
+    @Test
+    @Order(3)
+    void trainModelsAndEvaluateCommandsWorkOnTheStore() throws Exception {
+        Run train = escope("train", "--name", "cmd-single", "--method", "single", "--limit", "1000", "--epochs", "1",
+                "--store", store.toString(), "--device", "cpu");
+        assertEquals(0, train.exit(), train.err());
+        assertTrue(train.out().contains("cmd-single/v1"), train.out());
+        Run models = escope("models", "--store", store.toString());
+        assertEquals(0, models.exit(), models.err());
+        assertTrue(models.out().contains("cmd-single") && models.out().contains("SINGLE"), models.out());
+        Path dir = reports.resolve("evaluate");
+        Run evaluate = escope("evaluate", "cmd-single:v1", "--limit", "200", "--shifted", "rotate-30",
+                "--store", store.toString(), "--out", dir.toString());
+        assertEquals(0, evaluate.exit(), evaluate.err());
+        assertTrue(Files.readString(dir.resolve("report.md")).contains("rotate-30"));
+        Run missing = escope("evaluate", "no-such-model", "--store", store.toString());
+        assertNotEquals(0, missing.exit());
+        assertOneLineError(missing, "NOT_FOUND");
+    }
+
+    @Test
+    @Order(4)
+    void wrongFlagsAndUnreachableServicesGiveOneLineErrors() {
+        assertOneLineError(escope("reproduce", "--seeds", "0", "--store", store.toString()), "--seeds");
+        assertOneLineError(escope("reproduce", "--trainer", "127.0.0.1:1"), "together");
+        assertOneLineError(escope("reproduce", "--quick", "--trainer", "127.0.0.1:1", "--inference", "127.0.0.1:1",
+                "--metrics", "127.0.0.1:1"), "unreachable");
+
+        Run unknown = escope("reproduce", "--frobnicate");
+        assertNotEquals(0, unknown.exit());
+    }
+}
