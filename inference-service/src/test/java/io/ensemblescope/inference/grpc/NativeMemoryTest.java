@@ -14,7 +14,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** Requests release every native array they make: the model's live-array count and the process RSS stay flat. */
 class NativeMemoryTest {
-    private static final double NATIVE_TOLERANCE_BYTES = 24.0 * 1024 * 1024;
+    /**
+     * A leak grows memory steadily: every request here allocates about 10 KB of native input and output, so leaking
+     * them would add about 25 MB per 2,500-request window, in every window. Allocator noise (arena growth, a thread
+     * stack) comes in one-off steps. So the test asks that at least one of two consecutive windows stays under
+     * {@link #WINDOW_TOLERANCE_BYTES} and the two together under {@link #TOTAL_TOLERANCE_BYTES}.
+     */
+    private static final double WINDOW_TOLERANCE_BYTES = 12.0 * 1024 * 1024;
+    private static final double TOTAL_TOLERANCE_BYTES = 48.0 * 1024 * 1024;
     @AutoClose
     private static final ServerHarness server = ServerHarness.cpuDefaults();
 
@@ -54,12 +61,18 @@ class NativeMemoryTest {
         PredictRequest r = ServerHarness.pixels(TinyCheckpoints.SINGLE, 3, 1);
         run(r, 3_000);
         int arrays = liveArrays(TinyCheckpoints.SINGLE);
-        double before = settledNativeBytes();
-        run(r, 5_000);
+        double start = settledNativeBytes();
+        run(r, 2_500);
+        double middle = settledNativeBytes();
+        run(r, 2_500);
+        double end = settledNativeBytes();
         assertEquals(arrays, liveArrays(TinyCheckpoints.SINGLE), "live native arrays after 5,000 requests");
-        double grown = settledNativeBytes() - before;
-        assertTrue(grown < NATIVE_TOLERANCE_BYTES, "native memory grew by " + grown / 1e6
-                + " MB over 5,000 requests");
+        double first = middle - start;
+        double second = end - middle;
+        String growth = String.format("native memory grew by %.1f MB then %.1f MB over two 2,500-request windows",
+                first / 1e6, second / 1e6);
+        assertTrue(Math.min(first, second) < WINDOW_TOLERANCE_BYTES, growth);
+        assertTrue(first + second < TOTAL_TOLERANCE_BYTES, growth);
     }
 
     @ParameterizedTest
