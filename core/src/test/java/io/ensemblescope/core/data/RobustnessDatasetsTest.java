@@ -33,7 +33,6 @@ class RobustnessDatasetsTest {
             assertArrayEquals(GrayscaleTo32.convert(gray, "x").pixels(), big.pixels(), pair[0]);
             assertEquals(big.pixel(2, 0, 16, 16), big.pixel(2, 2, 16, 16));
         }
-        assertEquals(60_000, CATALOG.split("mnist-32", Subset.TRAIN, null).size());
     }
 
     @Test
@@ -55,8 +54,6 @@ class RobustnessDatasetsTest {
         int per = cifar.imageBytes();
         assertArrayEquals(Arrays.copyOfRange(cifar.pixels(), firstOut * per, (firstOut + 1) * per),
                 CATALOG.load(new DatasetRequest("cifar10-holdout-ood", Subset.TEST, 0, 1, "", null, 0)).pixels());
-        assertEquals(1_000, CATALOG.load(new DatasetRequest("cifar10-holdout-in", Subset.TRAIN, 0, 1_000, "", null, 0))
-                .size());
     }
 
     @Test
