@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -48,12 +49,8 @@ final class Cifar10CGenerateCommand implements Callable<Integer> {
     @Option(names = "--limit", defaultValue = "0", description = "First N test images only (0 = all 10,000).")
     int limit;
 
-    @Option(names = "--frost-dir", description = "Directory with frost1.png … frost5.jpg (default: escope.frost.dir,"
-            + " ESCOPE_FROST_DIR or ../shared/data/cifar10c-frost); frost is skipped without it.")
-    Path frostDir;
-
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of the random corruptions.")
-    long seed;
+    @Mixin
+    Cifar10COptions options = new Cifar10COptions();
 
     @Option(names = "--threads", description = "Worker threads (default: available processors).")
     int threads = Runtime.getRuntime().availableProcessors();
@@ -69,9 +66,10 @@ final class Cifar10CGenerateCommand implements Callable<Integer> {
         corruptions.forEach(Corruptions::requireKnown);
         ImageDataset clean = DatasetCatalog.shared().load(new DatasetRequest("cifar10", Subset.TEST, 0, limit, "",
                 null, 0));
-        Cifar10CGenerator generator = new Cifar10CGenerator(Cifar10CCommand.frostDir(frostDir), threads);
+        Cifar10CGenerator generator = new Cifar10CGenerator(options.frostDir(), threads);
         long start = System.nanoTime();
-        GenerationReport report = Cifar10CRelease.write(generator, clean, out, corruptions, severities.list(), seed);
+        GenerationReport report = Cifar10CRelease.write(generator, clean, out, corruptions, severities.list(),
+                options.seed);
         System.out.printf("wrote %d corruptions × %d severities × %d images to %s in %.1f s%n",
                 report.generated().size(), severities.list().length, clean.size(), out,
                 (System.nanoTime() - start) / 1e9);

@@ -8,6 +8,7 @@ import io.ensemblescope.core.data.corrupt.Montage;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code escope cifar10c montage}: one CIFAR-10 test image, clean and under every corruption, as a PNG grid. */
@@ -23,12 +24,8 @@ final class Cifar10CMontageCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "PNG file to write.")
     Path out;
 
-    @Option(names = "--frost-dir", description = "Directory with frost1.png … frost5.jpg (default: escope.frost.dir,"
-            + " ESCOPE_FROST_DIR or ../shared/data/cifar10c-frost); frost is skipped without it.")
-    Path frostDir;
-
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of the random corruptions.")
-    long seed;
+    @Mixin
+    Cifar10COptions options = new Cifar10COptions();
 
     @Override
     public Integer call() throws Exception {
@@ -36,7 +33,7 @@ final class Cifar10CMontageCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--index must be in 0..9999, got " + index);
         }
         var image = DatasetCatalog.shared().load(new DatasetRequest("cifar10", Subset.TEST, index, 1, "", null, 0));
-        GenerationReport report = Montage.write(image, 0, severity, Cifar10CCommand.frostDir(frostDir), out, seed);
+        GenerationReport report = Montage.write(image, 0, severity, options.frostDir(), out, options.seed);
         System.out.printf("wrote %s: test image %d clean and under %d corruptions at severity %d%n", out, index,
                 report.generated().size(), severity);
         report.skipped().forEach((name, why) -> System.out.println("skipped " + name + ": " + why));

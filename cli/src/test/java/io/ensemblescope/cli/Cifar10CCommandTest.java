@@ -91,6 +91,16 @@ class Cifar10CCommandTest {
     }
 
     @Test
+    void frostIsSkippedWhenTheGivenDirectoryLacksItsTextures(@TempDir Path dir) throws Exception {
+        Path empty = Files.createDirectories(dir.resolve("no-frost"));
+        Run run = escope("cifar10c", "generate", "--out", dir.resolve("out").toString(), "--limit", "3",
+                "--corruptions", "frost,fog", "--frost-dir", empty.toString());
+        assertEquals(0, run.exit(), run.err());
+        assertTrue(Files.notExists(dir.resolve("out/frost.npy")));
+        assertArrayEquals(new long[] {3, 32, 32, 3}, Npy.header(dir.resolve("out/fog.npy")).shape());
+    }
+
+    @Test
     void badInputGivesOneLineErrors(@TempDir Path dir) {
         Run severity = escope("cifar10c", "generate", "--out", dir.toString(), "--limit", "2", "--severity", "7",
                 "--corruptions", "fog");
