@@ -49,7 +49,17 @@ public final class TrainerServer implements Callable<Integer> {
     private ServiceServer server;
     private JobManager jobs;
 
-    /** Builds and starts the server (the CLI's `serve` uses this too). */
+    /** Starts a trainer on {@code port} (0: any) with metrics on {@code metricsPort} (0: any, negative: none). */
+    public static ServiceServer start(int port, int metricsPort, Path store, String device) throws Exception {
+        TrainerServer t = new TrainerServer();
+        t.port = port;
+        t.metricsPort = metricsPort;
+        t.store = store;
+        t.device = device;
+        return t.start();
+    }
+
+    /** Builds and starts the server with this command's options. */
     public ServiceServer start() throws Exception {
         Engines.offline();
         PrometheusMeterRegistry registry = Meters.newRegistry("trainer");

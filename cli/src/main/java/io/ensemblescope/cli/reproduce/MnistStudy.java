@@ -41,7 +41,7 @@ public final class MnistStudy {
                 .setValidationFraction(quick ? 0.1f : 1f / 12) // 5,000 of 60,000 held out
                 .setOptimizer(OptimizerSpec.newBuilder().setKind(OptimizerKind.ADAM).setLearningRate(1e-3f)
                         .setWeightDecay(1e-4f))
-                .setEpochs(quick ? 3 : 10)
+                .setEpochs(quick ? 5 : 10)
                 .setEarlyStoppingPatience(quick ? 0 : 2)
                 .setBatchSize(128)
                 .setDropoutRate(0.05f)
@@ -56,7 +56,7 @@ public final class MnistStudy {
         List<Long> seedList = LongStream.rangeClosed(1, seeds).boxed().toList();
         return new StudyPlan("mnist", "Is BatchEnsemble a single model? MNIST study", methods, seedList, template,
                 eval, 500, List.of("OOD set: Fashion-MNIST test (unlabeled with respect to MNIST).",
-                        quick ? "Quick run: 12,000 training images, 3 epochs, 2,000 test images per split, 1 seed."
+                        quick ? "Quick run: 12,000 training images (1,200 held out), 5 epochs, 2,000 test images per split, 1 seed."
                                 : "Full run: 55,000 training images (5,000 held out), up to 10 epochs with early "
                                         + "stopping (patience 2), full 10,000-image test splits."));
     }

@@ -15,7 +15,7 @@ public final class WeightDiversity {
     /** Note for a BatchEnsemble checkpoint's report. */
     public static final String BATCH_ENSEMBLE_NOTE = "BatchEnsemble: per layer the effective weights W ∘ (s_i r_iᵀ) "
             + "(summed over rank) and the member's own bias b_i; shared parameters such as BatchNorm are identical "
-            + "across members and are counted once in each member's vector.";
+            + "across members, so they are left out of the member vectors (they could only raise similarity).";
     /** Note for a Deep Ensemble checkpoint's report. */
     public static final String DEEP_ENSEMBLE_NOTE = "Deep Ensemble: each member's own parameters, every layer.";
 

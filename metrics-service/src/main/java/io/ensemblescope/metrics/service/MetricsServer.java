@@ -20,7 +20,7 @@ public final class MetricsServer implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "50053", description = "gRPC port (0 picks a free one).")
     int port;
 
-    @Option(names = "--metrics-port", defaultValue = "9093",
+    @Option(names = "--metrics-port", defaultValue = "9103",
             description = "Prometheus /metrics HTTP port (0 picks a free one, negative serves none).")
     int metricsPort;
 
@@ -32,6 +32,10 @@ public final class MetricsServer implements Callable<Integer> {
             description = "Most samples one evaluation may hold (about 30 bytes each are kept).")
     long maxSamples;
 
+    @Option(names = "--store", description = "Checkpoint store root, for WeightDiversity (default: the user cache).")
+    java.nio.file.Path store = java.nio.file.Path.of(System.getProperty("user.home"), ".cache", "ensemblescope",
+            "checkpoints");
+
     public static void main(String[] args) {
         Engines.offline();
         System.exit(new CommandLine(new MetricsServer()).execute(args));
@@ -42,7 +46,8 @@ public final class MetricsServer implements Callable<Integer> {
         ServiceServer server = start(port, metricsPort, inferenceTarget,
                 new EvaluationLimits(EvaluationLimits.DEFAULT.maxMembers(), EvaluationLimits.DEFAULT.maxSplits(),
                         maxSamples),
-                new CatalogDataSource(DatasetCatalog.shared()), CheckpointWeights.unimplemented());
+                new CatalogDataSource(DatasetCatalog.shared()),
+                new StoreCheckpointWeights(new io.ensemblescope.core.checkpoint.CheckpointStore(store)));
         server.blockUntilShutdown();
         return 0;
     }

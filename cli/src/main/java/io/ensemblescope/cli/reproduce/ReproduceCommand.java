@@ -1,0 +1,181 @@
+package io.ensemblescope.cli.reproduce;
+
+import com.google.protobuf.util.JsonFormat;
+import io.ensemblescope.cli.LocalServices;
+import io.ensemblescope.cli.ProgressBar;
+import io.ensemblescope.core.data.DatasetCatalog;
+import io.ensemblescope.core.data.DatasetFetcher;
+import io.ensemblescope.core.data.DatasetRequest;
+import io.ensemblescope.core.data.Subset;
+import io.ensemblescope.metrics.report.Comparison;
+import io.ensemblescope.metrics.report.ReportWriter;
+import io.ensemblescope.metrics.report.StudyResults;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code escope reproduce}: the paper's study end to end through the three services — train every method for every
+ * seed (reusing checkpoints of the same spec), evaluate in-distribution, shifted and OOD data, measure weight
+ * diversity, and write {@code reports/<run>/report.md}, {@code report.json} and plots.
+ */
+@Command(name = "reproduce", mixinStandardHelpOptions = true,
+        description = "Reproduce the study: train, evaluate and report every method.")
+public final class ReproduceCommand implements Callable<Integer> {
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--study", description = "mnist (default).")
+    String study = "mnist";
+
+    @Option(names = "--seeds", description = "Seeds per method (default 3; --quick uses 1).")
+    Integer seeds;
+
+    @Option(names = "--quick", description = "Data slices and few epochs: a few minutes.")
+    boolean quick;
+
+    @Option(names = "--retrain", description = "Train again even when checkpoints of the same spec exist.")
+    boolean retrain;
+
+    @Option(names = "--mc-samples", description = "MC Dropout samples T at evaluation (default 8).")
+    int mcSamples = 8;
+
+    @Option(names = "--trainer", description = "host:port of a running trainer (with --inference and --metrics).")
+    String trainer;
+
+    @Option(names = "--inference", description = "host:port of a running inference service.")
+    String inference;
+
+    @Option(names = "--metrics", description = "host:port of a running metrics service.")
+    String metrics;
+
+    @Option(names = "--inference-from-metrics",
+            description = "The inference address as the metrics service dials it (default: --inference).")
+    String inferenceFromMetrics;
+
+    @Option(names = "--store", description = "Checkpoint store of the in-process services.")
+    Path store = io.ensemblescope.cli.Defaults.store();
+
+    @Option(names = "--device", description = "auto, cpu, gpu or gpu:N for the in-process services.")
+    String device = "auto";
+
+    @Option(names = "--out", description = "Report directory (default reports/<study>-<time>).")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        StudyPlan plan = plan();
+        int remote = (trainer != null ? 1 : 0) + (inference != null ? 1 : 0) + (metrics != null ? 1 : 0);
+        if (remote != 0 && remote != 3) {
+            throw new IllegalArgumentException("give --trainer, --inference and --metrics together, or none");
+        }
+        Path dir = out != null ? out : Path.of("reports", plan.name() + "-"
+                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        LocalServices local = null;
+        if (remote == 0) {
+            prefetch(plan);
+            local = LocalServices.start(store, device, new int[] {0, 0, 0}, new int[] {-1, -1, -1});
+            trainer = local.trainerTarget();
+            inference = local.inferenceTarget();
+            metrics = local.metricsTarget();
+        }
+        List<ManagedChannel> channels = new ArrayList<>();
+        try {
+            ManagedChannel t = channel(trainer, channels);
+            ManagedChannel i = channel(inference, channels);
+            ManagedChannel m = channel(metrics, channels);
+            long start = System.nanoTime();
+            StudyResults results = new StudyRunner(t, i, m,
+                    inferenceFromMetrics != null ? inferenceFromMetrics : inference, retrain, System.err).run(plan);
+            ReportWriter.Written written = new ReportWriter().write(results, dir);
+            String comparison = Comparison.markdown(results);
+            String rerun = rerunSection(plan, (System.nanoTime() - start) / 1e9);
+            Files.writeString(written.markdown(), "\n" + comparison + "\n" + rerun, StandardCharsets.UTF_8,
+                    StandardOpenOption.APPEND);
+            System.out.println(Files.readString(written.markdown()));
+            System.err.printf(Locale.ROOT, "report: %s (%d plots)%n", written.markdown().toAbsolutePath(),
+                    written.plots().size());
+            return 0;
+        } catch (io.grpc.StatusRuntimeException e) {
+            throw new IllegalStateException(describe(e), e);
+        } finally {
+            for (ManagedChannel c : channels) {
+                c.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            }
+            if (local != null) {
+                local.close();
+            }
+        }
+    }
+
+    StudyPlan plan() {
+        if (!study.equals("mnist")) {
+            throw new IllegalArgumentException("--study must be mnist, got " + study);
+        }
+        int n = seeds != null ? seeds : quick ? 1 : 3;
+        if (n < 1) {
+            throw new IllegalArgumentException("--seeds must be >= 1, got " + n);
+        }
+        if (mcSamples < 1) {
+            throw new IllegalArgumentException("--mc-samples must be >= 1, got " + mcSamples);
+        }
+        return MnistStudy.plan(n, quick, mcSamples);
+    }
+
+    private static ManagedChannel channel(String target, List<ManagedChannel> channels) {
+        ManagedChannel c = NettyChannelBuilder.forTarget(target).usePlaintext().maxInboundMessageSize(64 << 20)
+                .build();
+        channels.add(c);
+        return c;
+    }
+
+    /** Fetches the study's datasets into the cache with a progress bar; the services then find them there. */
+    private static void prefetch(StudyPlan plan) {
+        java.util.Set<String> names = new java.util.LinkedHashSet<>();
+        names.add(plan.template().getDataset().getName());
+        plan.evaluation().forEach(e -> names.add(e.getDataset().getName()));
+        for (String name : names) {
+            ProgressBar bar = new ProgressBar(System.err, "fetch " + name);
+            DatasetFetcher fetcher = new DatasetFetcher(DatasetFetcher.defaultCacheRoot(System::getenv), true,
+                    System::getenv, (dataset, stage, done, total) -> bar.update(
+                            total > 0 ? (double) done / total : 0, stage.name().toLowerCase(Locale.ROOT)));
+            new DatasetCatalog(fetcher).load(new DatasetRequest(name, Subset.TEST, 0, 1, "", null, 0));
+            bar.done("cached");
+        }
+    }
+
+    private String rerunSection(StudyPlan plan, double seconds) throws Exception {
+        StringBuilder md = new StringBuilder("## Configuration to rerun\n\n```\n./escope ");
+        md.append(String.join(" ", spec.commandLine().getParseResult().originalArgs())).append("\n```\n\n");
+        md.append(String.format(Locale.ROOT, "Run time: %.0f s. Seeds: %s. ", seconds, plan.seeds()));
+        plan.notes().forEach(n -> md.append(n).append(' '));
+        md.append("\n\nTraining request shared by every method (method, k, seed and name set per run):\n\n```json\n")
+                .append(JsonFormat.printer().print(plan.template())).append("\n```\n\nEvaluation sets:\n\n");
+        plan.evaluation().forEach(e -> md.append("- ").append(e.getSplit().getName()).append(" (")
+                .append(e.getSplit().getKind()).append("): ").append(e.getDataset().getName())
+                .append(e.getDataset().getShift().isEmpty() ? "" : " shifted by " + e.getDataset().getShift())
+                .append(e.getDataset().getLimit() > 0 ? ", first " + e.getDataset().getLimit() + " test images"
+                        : ", whole test set").append('\n'));
+        return md.toString();
+    }
+
+    private static String describe(io.grpc.StatusRuntimeException e) {
+        return switch (e.getStatus().getCode()) {
+            case UNAVAILABLE -> "a service is unreachable: " + e.getStatus().getDescription();
+            default -> e.getStatus().getCode() + ": " + e.getStatus().getDescription();
+        };
+    }
+}

@@ -1,0 +1,160 @@
+package io.ensemblescope.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The main job as a user runs it: {@code escope reproduce --quick} in-process, then against services started as
+ * {@code escope serve all} does, and the one-line errors for wrong flags and unreachable services.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ReproduceQuickTest {
+    @TempDir
+    static Path store;
+    @TempDir
+    static Path reports;
+
+    private record Run(int exit, String out, String err) {}
+
+    private static Run escope(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream stdout = System.out;
+        PrintStream stderr = System.err;
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            CommandLine cl = Escope.commandLine();
+            cl.setErr(new java.io.PrintWriter(System.err, true));
+            int exit = cl.execute(args);
+            return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(stdout);
+            System.setErr(stderr);
+        }
+    }
+
+    @Test
+    @Order(1)
+    void quickReproduceWritesAReportWithFourMethodsAndPlots() throws Exception {
+        Path dir = reports.resolve("in-process");
+        Run run = escope("reproduce", "--quick", "--store", store.toString(), "--out", dir.toString());
+        assertEquals(0, run.exit(), run.err());
+        String md = Files.readString(dir.resolve("report.md"));
+        for (String method : List.of("Single", "MC Dropout", "Deep Ensemble (k=4)", "BatchEnsemble (k=4)")) {
+            assertTrue(md.contains("| " + method), method + " row in the table");
+        }
+        assertTrue(md.contains("This run's answer"), "the comparison section");
+        assertTrue(md.contains("Configuration to rerun"));
+        assertFalse(md.contains("NaN"), "finite metrics");
+
+        JsonNode json = new ObjectMapper().readTree(dir.resolve("report.json").toFile());
+        assertNotNull(json);
+        String text = json.toString();
+        assertFalse(text.contains("NaN") || text.contains("Infinity"), "finite metrics in JSON");
+
+        // Disagreement in distribution: 0 for the single model, > 0 for the Deep Ensemble.
+        assertEquals(0.0, disagreement(md, "Single"), 0.0);
+        assertTrue(disagreement(md, "Deep Ensemble (k=4)") > 0);
+
+        List<Path> plots;
+        try (Stream<Path> s = Files.walk(dir)) {
+            plots = s.filter(p -> p.toString().endsWith(".png")).toList();
+        }
+        assertTrue(plots.size() >= 4, "plots written: " + plots);
+        for (Path p : plots) {
+            BufferedImage img = ImageIO.read(p.toFile());
+            assertNotNull(img, p + " decodes");
+            assertTrue(img.getWidth() > 100 && img.getHeight() > 100);
+        }
+    }
+
+    /** The "Disagr. (%)" cell of a method's row in the first (in-distribution) table. */
+    private static double disagreement(String md, String method) {
+        String[] lines = md.split("\n");
+        int column = -1;
+        for (String line : lines) {
+            if (line.startsWith("| Method |") && line.contains("Disagr.")) {
+                String[] cells = line.split("\\|");
+                for (int i = 0; i < cells.length; i++) {
+                    if (cells[i].contains("Disagr.")) {
+                        column = i;
+                    }
+                }
+            } else if (column > 0 && line.startsWith("| " + method + " |")) {
+                return Double.parseDouble(line.split("\\|")[column].trim().split(" ")[0]);
+            }
+        }
+        throw new AssertionError("no row for " + method);
+    }
+
+    @Test
+    @Order(2)
+    void reproduceAgainstRunningServicesReusesCheckpointsAndWritesTheSameKindOfReport() throws Exception {
+        try (LocalServices services = LocalServices.start(store, "cpu", new int[] {0, 0, 0},
+                new int[] {0, 0, 0})) {
+            for (String line : services.describe().split("\n")) {
+                String url = line.substring(line.indexOf("http://")).trim();
+                HttpResponse<String> r = HttpClient.newHttpClient().send(
+                        HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, r.statusCode(), url);
+                assertTrue(r.body().contains("process_resident_memory_bytes"), url + " exports process meters");
+            }
+            Path dir = reports.resolve("remote");
+            Run run = escope("reproduce", "--quick", "--out", dir.toString(),
+                    "--trainer", services.trainerTarget(), "--inference", services.inferenceTarget(),
+                    "--metrics", services.metricsTarget());
+            assertEquals(0, run.exit(), run.err());
+            assertTrue(run.err().contains("reused"), "checkpoints of the same spec are reused");
+            String md = Files.readString(dir.resolve("report.md"));
+            assertTrue(md.contains("| BatchEnsemble (k=4)") && md.contains("This run's answer"));
+        }
+    }
+
+    @Test
+    @Order(3)
+    void wrongFlagsAndUnreachableServicesGiveOneLineErrors() {
+        Run badSeeds = escope("reproduce", "--seeds", "0", "--store", store.toString());
+        assertNotEquals(0, badSeeds.exit());
+        assertEquals(1, badSeeds.err().strip().lines().count(), badSeeds.err());
+        assertTrue(badSeeds.err().contains("--seeds"));
+
+        Run partial = escope("reproduce", "--trainer", "127.0.0.1:1");
+        assertNotEquals(0, partial.exit());
+        assertEquals(1, partial.err().strip().lines().count(), partial.err());
+
+        Run unreachable = escope("reproduce", "--quick", "--trainer", "127.0.0.1:1", "--inference", "127.0.0.1:1",
+                "--metrics", "127.0.0.1:1");
+        assertNotEquals(0, unreachable.exit());
+        assertTrue(unreachable.err().strip().lines().count() == 1 && unreachable.err().contains("unreachable"),
+                unreachable.err());
+
+        Run unknown = escope("reproduce", "--frobnicate");
+        assertNotEquals(0, unknown.exit());
+    }
+}
