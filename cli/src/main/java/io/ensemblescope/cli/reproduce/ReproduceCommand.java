@@ -38,8 +38,15 @@ public final class ReproduceCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--study", description = "mnist (default).")
+    @Option(names = "--study", description = "mnist (default) or cifar10.")
     String study = "mnist";
+
+    @Option(names = "--scale", description = "cifar10 only: paper, cpu (default) or smoke; --quick means smoke.")
+    String scale;
+
+    @Option(names = "--svhn-dir", description = "cifar10 only: directory with SVHN's test_32x32.mat, the paper's OOD"
+            + " set (default: ESCOPE_SVHN_DIR; without it Fashion-MNIST-32 stands in, and the report says so).")
+    Path svhnDir;
 
     @Option(names = "--seeds", description = "Seeds per method (default 3; --quick uses 1).")
     Integer seeds;
@@ -99,7 +106,9 @@ public final class ReproduceCommand implements Callable<Integer> {
             ManagedChannel m = channel(metrics, channels);
             long start = System.nanoTime();
             StudyResults results = new StudyRunner(t, i, m,
-                    inferenceFromMetrics != null ? inferenceFromMetrics : inference, retrain, System.err).run(plan);
+                    inferenceFromMetrics != null ? inferenceFromMetrics : inference, retrain, System.err).run(plan)
+                    .withNotes(plan.notes())
+                    .withReferences(study.equals("cifar10") ? List.of(PaperNumbers.cifar10()) : List.of());
             ReportWriter.Written written = new ReportWriter().write(results, dir);
             String comparison = Comparison.markdown(results);
             String rerun = rerunSection(plan, (System.nanoTime() - start) / 1e9);
@@ -122,8 +131,15 @@ public final class ReproduceCommand implements Callable<Integer> {
     }
 
     StudyPlan plan() {
+        if (study.equals("cifar10")) {
+            String env = System.getenv(io.ensemblescope.core.data.RobustnessDatasets.SVHN_ENV);
+            Path svhn = svhnDir != null ? svhnDir : env == null || env.isBlank() ? null : Path.of(env);
+            return CifarStudy.plan(CifarStudy.Scale.parse(scale != null ? scale : quick ? "smoke" : "cpu"),
+                    seeds != null ? seeds : 0, mcSamples, svhn,
+                    io.ensemblescope.core.data.corrupt.FrostDirectory.locate().isPresent());
+        }
         if (!study.equals("mnist")) {
-            throw new IllegalArgumentException("--study must be mnist, got " + study);
+            throw new IllegalArgumentException("--study must be mnist or cifar10, got " + study);
         }
         int n = seeds != null ? seeds : quick ? 1 : 3;
         if (n < 1) {
@@ -146,7 +162,8 @@ public final class ReproduceCommand implements Callable<Integer> {
     private static void prefetch(StudyPlan plan) {
         java.util.Set<String> names = new java.util.LinkedHashSet<>();
         names.add(plan.template().getDataset().getName());
-        plan.evaluation().forEach(e -> names.add(e.getDataset().getName()));
+        plan.evaluation().stream().filter(e -> e.getDataset().getPath().isEmpty()) // user-supplied: nothing to fetch
+                .forEach(e -> names.add(e.getDataset().getName()));
         for (String name : names) {
             ProgressBar bar = new ProgressBar(System.err, "fetch " + name);
             DatasetFetcher fetcher = new DatasetFetcher(DatasetFetcher.defaultCacheRoot(System::getenv), true,
