@@ -109,4 +109,20 @@ class CifarStudyTest {
         assertEquals("BatchEnsemble", beJsd.method());
         assertEquals(0.010, beJsd.values().get(4));
     }
+
+    @Test
+    void reproduceCommandPicksTheCifarPlanAndScale() {
+        ReproduceCommand quick = new ReproduceCommand();
+        new picocli.CommandLine(quick).parseArgs("--study", "cifar10", "--quick");
+        assertEquals("cifar10-smoke", quick.plan().name());
+        ReproduceCommand paper = new ReproduceCommand();
+        new picocli.CommandLine(paper).parseArgs("--study", "cifar10", "--scale", "paper", "--seeds", "2",
+                "--svhn-dir", "/data/svhn");
+        StudyPlan plan = paper.plan();
+        assertEquals(2, plan.seeds().size());
+        assertEquals("svhn-test", names(plan).get(names(plan).size() - 1));
+        ReproduceCommand unknown = new ReproduceCommand();
+        new picocli.CommandLine(unknown).parseArgs("--study", "cifar100");
+        assertThrows(IllegalArgumentException.class, unknown::plan);
+    }
 }
