@@ -1,6 +1,7 @@
 package io.ensemblescope.cli.reproduce;
 
 import io.ensemblescope.metrics.report.ReferenceTable;
+import io.ensemblescope.metrics.report.ReferenceTable.Column;
 import io.ensemblescope.metrics.report.ReferenceTable.Row;
 import java.util.Arrays;
 import java.util.List;
@@ -11,7 +12,9 @@ import java.util.List;
  */
 public final class PaperNumbers {
     public static final String SOURCE = "The paper's numbers (arXiv 2601.16936)";
-    static final List<String> COLUMNS = List.of("Acc (%)", "NLL", "ECE (%)", "SVHN AUROC (%)", "JSD");
+    /** The paper gives every number to three decimals as a fraction: one decimal in %. */
+    static final List<Column> COLUMNS = List.of(new Column("Acc (%)", 1), new Column("NLL", 3),
+            new Column("ECE (%)", 1), new Column("SVHN AUROC (%)", 1), new Column("JSD", 3));
 
     private PaperNumbers() {}
 

@@ -3,8 +3,8 @@ package io.ensemblescope.metrics.report;
 import io.ensemblescope.api.v1.SplitKind;
 import io.ensemblescope.metrics.math.Conventions;
 import io.ensemblescope.metrics.math.MeanStd;
-import java.math.BigDecimal;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiFunction;
@@ -109,7 +109,7 @@ final class MarkdownReport {
         md.append('\n');
     }
 
-    /** Published numbers, marked as such, printed as given (no rounding). */
+    /** Published numbers, marked as such, printed with the source's precision. */
     private static void reference(StringBuilder md, ReferenceTable table) {
         md.append("## ").append(table.source()).append(", for comparison\n\n")
                 .append("These are the published numbers, not this run's");
@@ -117,13 +117,14 @@ final class MarkdownReport {
             md.append("; they were measured at this scale: ").append(table.setting());
         }
         md.append(".\n\n| Split | Method (published) |");
-        table.columns().forEach(c -> md.append(' ').append(c).append(" |"));
+        table.columns().forEach(c -> md.append(' ').append(c.header()).append(" |"));
         md.append("\n|---|---|").append("---:|".repeat(table.columns().size())).append('\n');
         for (ReferenceTable.Row row : table.rows()) {
             md.append("| ").append(row.split()).append(" | ").append(row.method()).append(" |");
-            for (Double v : row.values()) {
-                md.append(' ').append(v == null ? MISSING : BigDecimal.valueOf(v).stripTrailingZeros()
-                        .toPlainString()).append(" |");
+            for (int i = 0; i < row.values().size(); i++) {
+                Double v = row.values().get(i);
+                md.append(' ').append(v == null ? MISSING : String.format(Locale.ROOT, "%." + table.columns().get(i)
+                        .decimals() + "f", v)).append(" |");
             }
             md.append('\n');
         }

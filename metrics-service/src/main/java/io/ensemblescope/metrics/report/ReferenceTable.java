@@ -8,10 +8,10 @@ import java.util.List;
  *
  * @param source  e.g. "the paper (arXiv 2601.16936)"
  * @param setting the scale of the published numbers, e.g. "ResNet-18, k = 4, 75 epochs, full CIFAR-10"
- * @param columns column headers, units included, e.g. "Acc (%)"
+ * @param columns column headers (units included, e.g. "Acc (%)") and the decimals the source gives
  * @param rows    the numbers; a null value is a cell the source does not report
  */
-public record ReferenceTable(String source, String setting, List<String> columns, List<Row> rows) {
+public record ReferenceTable(String source, String setting, List<Column> columns, List<Row> rows) {
     public ReferenceTable {
         if (source == null || source.isBlank()) {
             throw new IllegalArgumentException("reference.source: required");
@@ -26,6 +26,15 @@ public record ReferenceTable(String source, String setting, List<String> columns
             if (r.values().size() != columns.size()) {
                 throw new IllegalArgumentException("reference.rows: " + r.method() + " on " + r.split() + " has "
                         + r.values().size() + " values for " + columns.size() + " columns");
+            }
+        }
+    }
+
+    /** A column: header and decimals printed (published numbers keep their precision, e.g. 0.010). */
+    public record Column(String header, int decimals) {
+        public Column {
+            if (decimals < 0) {
+                throw new IllegalArgumentException("reference.columns." + header + ": decimals must be >= 0");
             }
         }
     }

@@ -51,8 +51,9 @@ class CorruptionMeansAndReferenceTest {
         methods.put("Deep Ensemble (k=2)", List.of(seed(rnd), seed(rnd)));
         methods.put("BatchEnsemble (k=2)", List.of(seed(rnd), seed(rnd), seed(rnd)));
         ReferenceTable paper = new ReferenceTable("The paper's numbers (arXiv 2601.16936)",
-                "ResNet-18, 75 epochs, full CIFAR-10", List.of("Acc (%)", "NLL", "ECE (%)"),
-                List.of(new ReferenceTable.Row("CIFAR-10", "Single", List.of(94.1, 0.237, 3.4)),
+                "ResNet-18, 75 epochs, full CIFAR-10", List.of(new ReferenceTable.Column("Acc (%)", 1),
+                        new ReferenceTable.Column("NLL", 3), new ReferenceTable.Column("ECE (%)", 1)),
+                List.of(new ReferenceTable.Row("CIFAR-10", "Single", List.of(94.1, 0.010, 3.4)),
                         new ReferenceTable.Row("CIFAR-10-C sev. 5", "Deep Ensemble",
                                 Arrays.asList(57.5, 1.682, null))));
         return new StudyResults("CIFAR study", methods).withNotes(List.of("OOD set: Fashion-MNIST-32.", "Scale: smoke."))
@@ -85,7 +86,7 @@ class CorruptionMeansAndReferenceTest {
         String paper = md.substring(md.indexOf("## The paper's numbers (arXiv 2601.16936), for comparison"));
         assertTrue(paper.contains("These are the published numbers, not this run's; they were measured at this"
                 + " scale: ResNet-18, 75 epochs, full CIFAR-10."), paper);
-        assertTrue(paper.contains("| CIFAR-10 | Single | 94.1 | 0.237 | 3.4 |"), paper);
+        assertTrue(paper.contains("| CIFAR-10 | Single | 94.1 | 0.010 | 3.4 |"), paper);
         assertTrue(paper.contains("| CIFAR-10-C sev. 5 | Deep Ensemble | 57.5 | 1.682 | — |"), paper);
         assertTrue(paper.indexOf("## Conventions") > 0, "conventions stay last");
     }
@@ -110,7 +111,7 @@ class CorruptionMeansAndReferenceTest {
         EvaluationReport partial = full.evaluation().toBuilder().removeSplits(2).build();
         assertEquals(1, CorruptionMeans.mean(List.of(full, new SeedRun(partial)), CORRUPTED,
                 SplitReport::getAccuracy).orElseThrow().n());
-        assertThrows(IllegalArgumentException.class, () -> new ReferenceTable("paper", "", List.of("Acc"),
+        assertThrows(IllegalArgumentException.class, () -> new ReferenceTable("paper", "", List.of(new ReferenceTable.Column("Acc", 1)),
                 List.of(new ReferenceTable.Row("CIFAR-10", "Single", List.of(1.0, 2.0)))));
     }
 }
