@@ -56,7 +56,8 @@ class CorruptionMeansAndReferenceTest {
                 List.of(new ReferenceTable.Row("CIFAR-10", "Single", List.of(94.1, 0.010, 3.4)),
                         new ReferenceTable.Row("CIFAR-10-C sev. 5", "Deep Ensemble",
                                 Arrays.asList(57.5, 1.682, null))));
-        return new StudyResults("CIFAR study", methods).withNotes(List.of("OOD set: Fashion-MNIST-32.", "Scale: smoke."))
+        return new StudyResults("CIFAR study", methods)
+                .withNotes(List.of("OOD set: Fashion-MNIST-32.", "Scale: smoke."))
                 .withReferences(List.of(paper));
     }
 
@@ -111,7 +112,8 @@ class CorruptionMeansAndReferenceTest {
         EvaluationReport partial = full.evaluation().toBuilder().removeSplits(2).build();
         assertEquals(1, CorruptionMeans.mean(List.of(full, new SeedRun(partial)), CORRUPTED,
                 SplitReport::getAccuracy).orElseThrow().n());
-        assertThrows(IllegalArgumentException.class, () -> new ReferenceTable("paper", "", List.of(new ReferenceTable.Column("Acc", 1)),
+        List<ReferenceTable.Column> one = List.of(new ReferenceTable.Column("Acc", 1));
+        assertThrows(IllegalArgumentException.class, () -> new ReferenceTable("paper", "", one,
                 List.of(new ReferenceTable.Row("CIFAR-10", "Single", List.of(1.0, 2.0)))));
     }
 }
