@@ -131,6 +131,12 @@ public final class ReproduceCommand implements Callable<Integer> {
     }
 
     StudyPlan plan() {
+        if (seeds != null && seeds < 1) {
+            throw new IllegalArgumentException("--seeds must be >= 1, got " + seeds);
+        }
+        if (mcSamples < 1) {
+            throw new IllegalArgumentException("--mc-samples must be >= 1, got " + mcSamples);
+        }
         if (study.equals("cifar10")) {
             String env = System.getenv(io.ensemblescope.core.data.RobustnessDatasets.SVHN_ENV);
             Path svhn = svhnDir != null ? svhnDir : env == null || env.isBlank() ? null : Path.of(env);
@@ -141,14 +147,7 @@ public final class ReproduceCommand implements Callable<Integer> {
         if (!study.equals("mnist")) {
             throw new IllegalArgumentException("--study must be mnist or cifar10, got " + study);
         }
-        int n = seeds != null ? seeds : quick ? 1 : 3;
-        if (n < 1) {
-            throw new IllegalArgumentException("--seeds must be >= 1, got " + n);
-        }
-        if (mcSamples < 1) {
-            throw new IllegalArgumentException("--mc-samples must be >= 1, got " + mcSamples);
-        }
-        return MnistStudy.plan(n, quick, mcSamples);
+        return MnistStudy.plan(seeds != null ? seeds : quick ? 1 : 3, quick, mcSamples);
     }
 
     private static ManagedChannel channel(String target, List<ManagedChannel> channels) {
