@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** The {@code escope} command. */
 @Command(name = "escope", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
         description = "Train, serve and audit efficient neural-network ensembles.",
-        subcommands = {VersionCommand.class, TrainMemberCommand.class, ServeCommand.class,
+        subcommands = {VersionCommand.class, TrainCommand.class, ServeCommand.class, ModelsCommand.class, EvaluateCommand.class,
             BenchCommand.class, Cifar10CCommand.class, io.ensemblescope.cli.reproduce.ReproduceCommand.class})
 public final class Escope {
 

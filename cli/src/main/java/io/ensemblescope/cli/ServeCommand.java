@@ -36,6 +36,8 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // Services log their ports and lifecycle; set before the first logger initialises.
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
         return switch (service) {
             case "trainer" -> new CommandLine(new TrainerServer()).execute(rest);
             case "inference" -> new CommandLine(new InferenceServer()).execute(rest);

@@ -94,6 +94,14 @@ class ReproduceQuickTest {
         }
     }
 
+    /** A non-zero exit whose stderr is one line, mentioning {@code what}, with no stack trace. */
+    private static void assertOneLineError(Run run, String what) {
+        assertNotEquals(0, run.exit());
+        List<String> lines = run.err().strip().lines().toList();
+        assertEquals(1, lines.size(), run.err());
+        assertTrue(lines.get(0).startsWith("escope: ") && lines.get(0).contains(what), run.err());
+    }
+
     /** The "Disagr. (%)" cell of a method's row in the first (in-distribution) table. */
     private static double disagreement(String md, String method) {
         String[] lines = md.split("\n");
@@ -138,21 +146,31 @@ class ReproduceQuickTest {
 
     @Test
     @Order(3)
+    void trainModelsAndEvaluateCommandsWorkOnTheStore() throws Exception {
+        Run train = escope("train", "--name", "cmd-single", "--method", "single", "--limit", "1000", "--epochs", "1",
+                "--store", store.toString(), "--device", "cpu");
+        assertEquals(0, train.exit(), train.err());
+        assertTrue(train.out().contains("cmd-single/v1"), train.out());
+        Run models = escope("models", "--store", store.toString());
+        assertEquals(0, models.exit(), models.err());
+        assertTrue(models.out().contains("cmd-single") && models.out().contains("SINGLE"), models.out());
+        Path dir = reports.resolve("evaluate");
+        Run evaluate = escope("evaluate", "cmd-single:v1", "--limit", "200", "--shifted", "rotate-30",
+                "--store", store.toString(), "--out", dir.toString());
+        assertEquals(0, evaluate.exit(), evaluate.err());
+        assertTrue(Files.readString(dir.resolve("report.md")).contains("rotate-30"));
+        Run missing = escope("evaluate", "no-such-model", "--store", store.toString());
+        assertNotEquals(0, missing.exit());
+        assertOneLineError(missing, "NOT_FOUND");
+    }
+
+    @Test
+    @Order(4)
     void wrongFlagsAndUnreachableServicesGiveOneLineErrors() {
-        Run badSeeds = escope("reproduce", "--seeds", "0", "--store", store.toString());
-        assertNotEquals(0, badSeeds.exit());
-        assertEquals(1, badSeeds.err().strip().lines().count(), badSeeds.err());
-        assertTrue(badSeeds.err().contains("--seeds"));
-
-        Run partial = escope("reproduce", "--trainer", "127.0.0.1:1");
-        assertNotEquals(0, partial.exit());
-        assertEquals(1, partial.err().strip().lines().count(), partial.err());
-
-        Run unreachable = escope("reproduce", "--quick", "--trainer", "127.0.0.1:1", "--inference", "127.0.0.1:1",
-                "--metrics", "127.0.0.1:1");
-        assertNotEquals(0, unreachable.exit());
-        assertTrue(unreachable.err().strip().lines().count() == 1 && unreachable.err().contains("unreachable"),
-                unreachable.err());
+        assertOneLineError(escope("reproduce", "--seeds", "0", "--store", store.toString()), "--seeds");
+        assertOneLineError(escope("reproduce", "--trainer", "127.0.0.1:1"), "together");
+        assertOneLineError(escope("reproduce", "--quick", "--trainer", "127.0.0.1:1", "--inference", "127.0.0.1:1",
+                "--metrics", "127.0.0.1:1"), "unreachable");
 
         Run unknown = escope("reproduce", "--frobnicate");
         assertNotEquals(0, unknown.exit());

@@ -1,7 +1,7 @@
 package io.ensemblescope.cli.reproduce;
 
 import com.google.protobuf.util.JsonFormat;
-import io.ensemblescope.cli.LocalServices;
+import io.ensemblescope.cli.Connections;
 import io.ensemblescope.cli.ProgressBar;
 import io.ensemblescope.core.data.DatasetCatalog;
 import io.ensemblescope.core.data.DatasetFetcher;
@@ -10,19 +10,15 @@ import io.ensemblescope.core.data.Subset;
 import io.ensemblescope.metrics.report.Comparison;
 import io.ensemblescope.metrics.report.ReportWriter;
 import io.ensemblescope.metrics.report.StudyResults;
-import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -85,28 +81,16 @@ public final class ReproduceCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         StudyPlan plan = plan();
-        int remote = (trainer != null ? 1 : 0) + (inference != null ? 1 : 0) + (metrics != null ? 1 : 0);
-        if (remote != 0 && remote != 3) {
-            throw new IllegalArgumentException("give --trainer, --inference and --metrics together, or none");
-        }
         Path dir = out != null ? out : Path.of("reports", plan.name() + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        LocalServices local = null;
-        if (remote == 0) {
+        if (trainer == null && inference == null && metrics == null) {
             prefetch(plan);
-            local = LocalServices.start(store, device, new int[] {0, 0, 0}, new int[] {-1, -1, -1});
-            trainer = local.trainerTarget();
-            inference = local.inferenceTarget();
-            metrics = local.metricsTarget();
         }
-        List<ManagedChannel> channels = new ArrayList<>();
-        try {
-            ManagedChannel t = channel(trainer, channels);
-            ManagedChannel i = channel(inference, channels);
-            ManagedChannel m = channel(metrics, channels);
+        try (Connections c = Connections.open(trainer, inference, metrics, store, device)) {
             long start = System.nanoTime();
-            StudyResults results = new StudyRunner(t, i, m,
-                    inferenceFromMetrics != null ? inferenceFromMetrics : inference, retrain, System.err).run(plan)
+            StudyResults results = new StudyRunner(c.trainer(), c.inference(), c.metrics(),
+                    inferenceFromMetrics != null ? inferenceFromMetrics : c.inferenceTarget(), retrain, System.err)
+                    .run(plan)
                     .withNotes(plan.notes())
                     .withReferences(study.equals("cifar10") ? List.of(PaperNumbers.cifar10()) : List.of());
             ReportWriter.Written written = new ReportWriter().write(results, dir);
@@ -120,13 +104,6 @@ public final class ReproduceCommand implements Callable<Integer> {
             return 0;
         } catch (io.grpc.StatusRuntimeException e) {
             throw new IllegalStateException(describe(e), e);
-        } finally {
-            for (ManagedChannel c : channels) {
-                c.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-            }
-            if (local != null) {
-                local.close();
-            }
         }
     }
 
@@ -148,13 +125,6 @@ public final class ReproduceCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--study must be mnist or cifar10, got " + study);
         }
         return MnistStudy.plan(seeds != null ? seeds : quick ? 1 : 3, quick, mcSamples);
-    }
-
-    private static ManagedChannel channel(String target, List<ManagedChannel> channels) {
-        ManagedChannel c = NettyChannelBuilder.forTarget(target).usePlaintext().maxInboundMessageSize(64 << 20)
-                .build();
-        channels.add(c);
-        return c;
     }
 
     /** Fetches the study's datasets into the cache with a progress bar; the services then find them there. */

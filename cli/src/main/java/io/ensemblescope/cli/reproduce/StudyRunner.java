@@ -16,6 +16,7 @@ import io.ensemblescope.api.v1.TrainerServiceGrpc;
 import io.ensemblescope.api.v1.UnloadModelRequest;
 import io.ensemblescope.api.v1.WeightDiversityRequest;
 import io.ensemblescope.cli.ProgressBar;
+import io.ensemblescope.cli.TrainingProgress;
 import io.ensemblescope.metrics.report.SeedRun;
 import io.ensemblescope.metrics.report.StudyResults;
 import io.grpc.Channel;
@@ -62,11 +63,7 @@ public final class StudyRunner {
             for (long seed : plan.seeds()) {
                 TrainRequest request = plan.request(method, seed);
                 ModelRef ref = checkpoint(request, method, seed);
-                EvaluationReport evaluation = evaluate(plan, method, ref, seed);
-                DiversityReport diversity = method.members() > 1 && method.method() != Method.MC_DROPOUT
-                        ? metrics.weightDiversity(WeightDiversityRequest.newBuilder().setCheckpoint(ref).build())
-                        : null;
-                runs.add(new SeedRun(evaluation, diversity, Map.of()));
+                runs.add(evaluateCheckpoint(plan, method, ref, seed));
             }
             rows.put(method.label(), runs);
         }
@@ -86,29 +83,18 @@ public final class StudyRunner {
                 return latest.get().getRef();
             }
         }
-        ProgressBar bar = new ProgressBar(progress, label);
         Iterator<TrainEvent> events = trainer.startTraining(request);
         int runs = method.method() == Method.DEEP_ENSEMBLE ? method.members() : 1;
-        float lastAccuracy = Float.NaN;
-        while (events.hasNext()) {
-            TrainEvent e = events.next();
-            switch (e.getKind()) {
-                case STEP -> bar.update((e.getMember() + (double) e.getStep() / Math.max(1, e.getTotalSteps()))
-                        / runs, String.format(Locale.ROOT, "member %d epoch %d loss %.3f %.0f img/s",
-                        e.getMember(), e.getEpoch(), e.getLoss(), e.getImagesPerSecond()));
-                case EPOCH -> lastAccuracy = e.getValidationAccuracy();
-                case COMPLETED -> {
-                    bar.done(String.format(Locale.ROOT, "val acc %.4f → %s/%s", e.getValidationAccuracy(),
-                            e.getCheckpoint().getName(), e.getCheckpoint().getVersion()));
-                    return e.getCheckpoint();
-                }
-                case FAILED, CANCELLED -> throw new IllegalStateException("training " + request.getModelName()
-                        + " " + e.getKind().name().toLowerCase(Locale.ROOT) + ": " + e.getMessage());
-                default -> { }
-            }
-        }
-        throw new IllegalStateException("training " + request.getModelName() + " ended without a result (last "
-                + "validation accuracy " + lastAccuracy + ")");
+        return TrainingProgress.follow(events, new ProgressBar(progress, label), runs).getCheckpoint();
+    }
+
+    /** Evaluates one checkpoint on the plan's sets and, for ensembles with member weights, its weight diversity. */
+    public SeedRun evaluateCheckpoint(StudyPlan plan, StudyMethod method, ModelRef ref, long seed) {
+        EvaluationReport evaluation = evaluate(plan, method, ref, seed);
+        DiversityReport diversity = method.members() > 1 && method.method() != Method.MC_DROPOUT
+                ? metrics.weightDiversity(WeightDiversityRequest.newBuilder().setCheckpoint(ref).build())
+                : null;
+        return new SeedRun(evaluation, diversity, Map.of());
     }
 
     private EvaluationReport evaluate(StudyPlan plan, StudyMethod method, ModelRef ref, long seed) {

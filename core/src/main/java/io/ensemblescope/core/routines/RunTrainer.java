@@ -11,6 +11,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.LocalParameterServer;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.loss.SoftmaxCrossEntropyLoss;
+import io.ensemblescope.core.checkpoint.Evaluation;
 import io.ensemblescope.core.data.ImageDataset;
 import io.ensemblescope.core.engine.Engines;
 import io.ensemblescope.core.models.EnsembleNetwork;
@@ -31,7 +32,6 @@ import java.util.concurrent.CancellationException;
  * BatchEnsemble's loss is the mean cross-entropy over members with the targets tiled (or split).
  */
 public final class RunTrainer {
-    private static final int EVAL_BATCH = 500;
     private static final long SEED_STRIDE = 0x9E3779B97F4A7C15L;
 
     /**
@@ -209,29 +209,7 @@ public final class RunTrainer {
 
     /** Accuracy of the run's mean prediction (over members or MC samples) on a labeled split. */
     static double accuracy(NetworkSpec spec, Block block, ImageDataset data, NDManager manager) {
-        int n = data.size();
-        if (n == 0) {
-            return Double.NaN;
-        }
-        long correct = 0;
-        float[] x = new float[EVAL_BATCH * data.imageBytes()];
-        for (int from = 0; from < n; from += EVAL_BATCH) {
-            int b = Math.min(EVAL_BATCH, n - from);
-            data.normalizedInto(from, b, x);
-            try (NDManager sub = manager.newSubManager()) {
-                NDArray xs = sub.create(java.nio.FloatBuffer.wrap(x, 0, b * data.imageBytes()),
-                        batchShape(b, data.sampleShape()));
-                NDArray logits = EnsembleNetwork.runLogits(spec, block, xs, spec.mcSamples()); // [t, B, C]
-                int[] predicted = logits.softmax(2).mean(new int[] {0}).argMax(1).toType(DataType.INT32, false)
-                        .toIntArray();
-                for (int i = 0; i < b; i++) {
-                    if (predicted[i] == data.label(from + i)) {
-                        correct++;
-                    }
-                }
-            }
-        }
-        return (double) correct / n;
+        return Evaluation.accuracy(data, manager, x -> EnsembleNetwork.runLogits(spec, block, x, spec.mcSamples()));
     }
 
     static Shape batchShape(int b, long[] sample) {

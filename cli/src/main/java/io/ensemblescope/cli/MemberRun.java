@@ -4,6 +4,7 @@ import com.google.protobuf.util.JsonFormat;
 import io.ensemblescope.api.v1.TrainRequest;
 import io.ensemblescope.core.data.DatasetCatalog;
 import io.ensemblescope.core.engine.Engines;
+import io.ensemblescope.core.routines.EpochRecord;
 import io.ensemblescope.core.routines.JobSpec;
 import io.ensemblescope.core.routines.LocalRuns;
 import io.ensemblescope.core.routines.RunControl;
@@ -13,27 +14,15 @@ import io.ensemblescope.core.routines.TrainingData;
 import io.ensemblescope.trainer.jobs.TrainRequests;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
- * Trains one run of a job whose request.json is in the job directory: what a Kubernetes Job's container runs. A
+ * Trains one run of a job whose request.json is in the job directory — what a Kubernetes Job's container runs. A
  * rescheduled member resumes from the snapshot in its run directory.
  */
-@Command(name = "train", description = "Train one run (member) of a job in its work directory.")
-final class TrainMemberCommand implements Callable<Integer> {
-    @Option(names = "--job-dir", required = true, description = "The job's work directory (holds request.json).")
-    Path jobDir;
+final class MemberRun {
+    private MemberRun() {}
 
-    @Option(names = "--member", required = true, description = "Run index: the Deep-Ensemble member, 0 otherwise.")
-    int member;
-
-    @Option(names = "--device", description = "auto, cpu, gpu or gpu:N.")
-    String device = "auto";
-
-    @Override
-    public Integer call() throws Exception {
+    static int run(Path jobDir, int member, String device) throws Exception {
         TrainRequest.Builder b = TrainRequest.newBuilder();
         JsonFormat.parser().merge(Files.readString(jobDir.resolve("request.json")), b);
         DatasetCatalog catalog = DatasetCatalog.shared();
@@ -45,7 +34,7 @@ final class TrainMemberCommand implements Callable<Integer> {
                 spec.validationFraction());
         RunResult r = LocalRuns.trainRun(spec, data, jobDir, member, Engines.device(device), new TrainListener() {
             @Override
-            public void onEpoch(int run, io.ensemblescope.core.routines.EpochRecord e) {
+            public void onEpoch(int run, EpochRecord e) {
                 System.out.printf("run %d epoch %d loss %.4f val_acc %.4f %.0f img/s%n", run, e.epoch(), e.loss(),
                         e.validationAccuracy(), e.imagesPerSecond());
             }

@@ -1,0 +1,73 @@
+package io.ensemblescope.cli;
+
+import io.grpc.ManagedChannel;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Channels to the three services: running ones named by host:port (all three or none), else the three started in
+ * this process. Closing shuts the channels and any services started here.
+ */
+public final class Connections implements AutoCloseable {
+    private final ManagedChannel trainer;
+    private final ManagedChannel inference;
+    private final ManagedChannel metrics;
+    private final String inferenceTarget;
+    private final LocalServices local;
+
+    private Connections(String trainer, String inference, String metrics, LocalServices local) {
+        this.trainer = Targets.channel(trainer);
+        this.inference = Targets.channel(inference);
+        this.metrics = Targets.channel(metrics);
+        this.inferenceTarget = inference;
+        this.local = local;
+    }
+
+    /**
+     * @param store and {@code device}: for services started here
+     * @throws IllegalArgumentException when only some targets are given
+     */
+    public static Connections open(String trainer, String inference, String metrics, Path store, String device)
+            throws Exception {
+        int given = (trainer != null ? 1 : 0) + (inference != null ? 1 : 0) + (metrics != null ? 1 : 0);
+        if (given == 3) {
+            return new Connections(trainer, inference, metrics, null);
+        }
+        if (given != 0) {
+            throw new IllegalArgumentException("give --trainer, --inference and --metrics together, or none");
+        }
+        LocalServices local = LocalServices.start(store, device, new int[3], new int[] {-1, -1, -1});
+        return new Connections(local.trainerTarget(), local.inferenceTarget(), local.metricsTarget(), local);
+    }
+
+    public ManagedChannel trainer() {
+        return trainer;
+    }
+
+    public ManagedChannel inference() {
+        return inference;
+    }
+
+    public ManagedChannel metrics() {
+        return metrics;
+    }
+
+    /** The inference service's address as the metrics service dials it. */
+    public String inferenceTarget() {
+        return inferenceTarget;
+    }
+
+    public boolean local() {
+        return local != null;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        for (ManagedChannel c : new ManagedChannel[] {trainer, inference, metrics}) {
+            c.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+        if (local != null) {
+            local.close();
+        }
+    }
+}
