@@ -28,12 +28,13 @@ import java.util.stream.LongStream;
  *   <li>{@link Scale#PAPER}: the paper's budget — ResNet-18, 75 epochs, lr ×0.1 after epochs 25 and 50, full test
  *       sets, all 15 corruptions, 5 seeds. For GPU machines.</li>
  *   <li>{@link Scale#CPU}: what fits in about 90 minutes on a 2-core machine. ResNet-20 training throughput measured
- *       there ({@code ./escope bench training --cifar-images 512 --mnist-images 1000 --epochs 1}, wall time per
- *       512-image epoch): single 23.7 s, MC Dropout 20.0 s, Deep Ensemble k=4 68.7 s, BatchEnsemble k=4 102.0 s —
- *       together 0.42 s per training image per epoch for the four methods. 2,500 images (2,250 train + 250
- *       validation) × 3 epochs × 0.42 s ≈ 3,150 s ≈ 53 min. Evaluation at a third of a training step per forward,
- *       T = 8: ≈ 0.2 s per image for all methods, × 6 splits × 500 images ≈ 10 min. ≈ 65 min in all, leaving room
- *       for a loaded machine. One corruption per family (noise, blur, weather, digital), 1 seed.</li>
+ *       there ({@code ./escope bench training --cifar-images 512 --mnist-images 1000 --epochs 1}, OpenMP wait policy
+ *       PASSIVE, load average ≈ 6; wall time per 512-image epoch): single 5.9 s, MC Dropout 6.7 s, Deep Ensemble
+ *       k=4 20.9 s, BatchEnsemble k=4 45.2 s — together 0.154 s per training image per epoch for the four methods.
+ *       5,000 images (4,500 train + 500 validation) × 5 epochs × 0.154 s ≈ 3,850 s ≈ 64 min. Evaluation, a
+ *       forward costing a third of a training step and T = 8: ≈ 0.07 s per image for all methods, × 6 splits ×
+ *       1,000 images ≈ 7 min. ≈ 71 min in all, leaving ≈ 20 % for a busier machine. One corruption per family
+ *       (noise, blur, weather, digital), 1 seed.</li>
  *   <li>{@link Scale#SMOKE}: minutes, for CI — 512 images, 1 epoch, 200 images per split, two corruptions.</li>
  * </ul>
  * The held-out-class OOD pair (cifar10-holdout-in/-ood) is not part of these presets: its OOD classes are
@@ -53,10 +54,10 @@ public final class CifarStudy {
         PAPER("resnet18", 0, 75, new int[] {26, 51}, 5, 0, Corruptions.BENCHMARK,
                 "paper scale: ResNet-18, full CIFAR-10 (49,000 train / 1,000 validation), 75 epochs, lr ×0.1 after"
                         + " epochs 25 and 50, full 10,000-image test splits"),
-        CPU("resnet20", 2_500, 3, new int[] {3}, 1, 500, CPU_CORRUPTIONS,
-                "cpu scale: ResNet-20, 2,500 CIFAR-10 training images (2,250 train / 250 validation), 3 epochs, lr"
-                        + " ×0.1 for the last epoch, 500 images per test split — far below the paper's budget, so"
-                        + " absolute numbers are not comparable to the paper's"),
+        CPU("resnet20", 5_000, 5, new int[] {5}, 1, 1_000, CPU_CORRUPTIONS,
+                "cpu scale: ResNet-20, 5,000 CIFAR-10 training images (4,500 train / 500 validation), 5 epochs, lr"
+                        + " ×0.1 for the last epoch, the first 1,000 images of each test split — far below the"
+                        + " paper's budget, so absolute numbers are not comparable to the paper's"),
         SMOKE("resnet20", 512, 1, new int[0], 1, 200, SMOKE_CORRUPTIONS,
                 "smoke scale: ResNet-20, 512 CIFAR-10 training images, 1 epoch, 200 images per test split — checks"
                         + " the pipeline only; the numbers mean nothing");

@@ -92,8 +92,10 @@ class CifarStudyTest {
         assertEquals(List.of("cifar10-test", "cifar10c-gaussian_noise-5", "cifar10c-defocus_blur-5", "cifar10c-fog-5",
                 "cifar10c-jpeg_compression-5", "fashion-mnist-32-test"), names(plan));
         TrainRequest t = plan.request(plan.methods().get(2), 1);
-        assertEquals(2_500, t.getDataset().getLimit());
-        assertEquals(3, t.getEpochs());
+        assertEquals(5_000, t.getDataset().getLimit());
+        assertEquals(5, t.getEpochs());
+        assertEquals(List.of(5), t.getLrSchedule().getMilestonesList());
+        assertEquals(1_000, plan.evaluation().get(0).getDataset().getLimit());
         assertEquals(Method.DEEP_ENSEMBLE, t.getMethod());
         assertThrows(IllegalArgumentException.class, () -> Scale.parse("gpu"));
         assertThrows(IllegalArgumentException.class, () -> CifarStudy.plan(Scale.CPU, -1, 8, null, true));
