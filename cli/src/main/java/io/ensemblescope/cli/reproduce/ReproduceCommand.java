@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -33,8 +34,15 @@ public final class ReproduceCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--study", description = "mnist (default).")
+    @Option(names = "--study", description = "mnist (default) or cifar10.")
     String study = "mnist";
+
+    @Option(names = "--scale", description = "cifar10 only: paper, cpu (default) or smoke; --quick means smoke.")
+    String scale;
+
+    @Option(names = "--svhn-dir", description = "cifar10 only: directory with SVHN's test_32x32.mat, the paper's OOD"
+            + " set (default: ESCOPE_SVHN_DIR; without it Fashion-MNIST-32 stands in, and the report says so).")
+    Path svhnDir;
 
     @Option(names = "--seeds", description = "Seeds per method (default 3; --quick uses 1).")
     Integer seeds;
@@ -82,7 +90,9 @@ public final class ReproduceCommand implements Callable<Integer> {
             long start = System.nanoTime();
             StudyResults results = new StudyRunner(c.trainer(), c.inference(), c.metrics(),
                     inferenceFromMetrics != null ? inferenceFromMetrics : c.inferenceTarget(), retrain, System.err)
-                    .run(plan);
+                    .run(plan)
+                    .withNotes(plan.notes())
+                    .withReferences(study.equals("cifar10") ? List.of(PaperNumbers.cifar10()) : List.of());
             ReportWriter.Written written = new ReportWriter().write(results, dir);
             String comparison = Comparison.markdown(results);
             String rerun = rerunSection(plan, (System.nanoTime() - start) / 1e9);
@@ -98,24 +108,31 @@ public final class ReproduceCommand implements Callable<Integer> {
     }
 
     StudyPlan plan() {
-        if (!study.equals("mnist")) {
-            throw new IllegalArgumentException("--study must be mnist, got " + study);
-        }
-        int n = seeds != null ? seeds : quick ? 1 : 3;
-        if (n < 1) {
-            throw new IllegalArgumentException("--seeds must be >= 1, got " + n);
+        if (seeds != null && seeds < 1) {
+            throw new IllegalArgumentException("--seeds must be >= 1, got " + seeds);
         }
         if (mcSamples < 1) {
             throw new IllegalArgumentException("--mc-samples must be >= 1, got " + mcSamples);
         }
-        return MnistStudy.plan(n, quick, mcSamples);
+        if (study.equals("cifar10")) {
+            String env = System.getenv(io.ensemblescope.core.data.RobustnessDatasets.SVHN_ENV);
+            Path svhn = svhnDir != null ? svhnDir : env == null || env.isBlank() ? null : Path.of(env);
+            return CifarStudy.plan(CifarStudy.Scale.parse(scale != null ? scale : quick ? "smoke" : "cpu"),
+                    seeds != null ? seeds : 0, mcSamples, svhn,
+                    io.ensemblescope.core.data.corrupt.FrostDirectory.locate().isPresent());
+        }
+        if (!study.equals("mnist")) {
+            throw new IllegalArgumentException("--study must be mnist or cifar10, got " + study);
+        }
+        return MnistStudy.plan(seeds != null ? seeds : quick ? 1 : 3, quick, mcSamples);
     }
 
     /** Fetches the study's datasets into the cache with a progress bar; the services then find them there. */
     private static void prefetch(StudyPlan plan) {
         java.util.Set<String> names = new java.util.LinkedHashSet<>();
         names.add(plan.template().getDataset().getName());
-        plan.evaluation().forEach(e -> names.add(e.getDataset().getName()));
+        plan.evaluation().stream().filter(e -> e.getDataset().getPath().isEmpty()) // user-supplied: nothing to fetch
+                .forEach(e -> names.add(e.getDataset().getName()));
         for (String name : names) {
             ProgressBar bar = new ProgressBar(System.err, "fetch " + name);
             DatasetFetcher fetcher = new DatasetFetcher(DatasetFetcher.defaultCacheRoot(System::getenv), true,

@@ -20,9 +20,10 @@ public final class DatasetCatalog {
     private final Map<Key, SoftReference<ImageDataset>> decoded = new ConcurrentHashMap<>();
     private final Map<Key, Object> decoding = new ConcurrentHashMap<>();
 
-    /** A catalog of the standard datasets fetched through {@code fetcher}. */
+    /** A catalog of the standard datasets fetched through {@code fetcher}, and the robustness sets built on them. */
     public DatasetCatalog(DatasetFetcher fetcher) {
         StandardDatasets.registerAll(this, fetcher);
+        RobustnessDatasets.registerAll(this);
     }
 
     /** The JVM-wide catalog: user cache, registry clients enabled. */

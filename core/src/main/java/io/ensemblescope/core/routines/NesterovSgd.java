@@ -2,6 +2,7 @@ package io.ensemblescope.core.routines;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.ParameterTracker;
 import java.util.Map;
@@ -22,12 +23,23 @@ final class NesterovSgd extends Optimizer {
         this.momentum = momentum;
     }
 
+    /**
+     * Runs with PyTorch's (thread-local) grad mode off: a closed gradient collector restores the mode it found, which
+     * is on for any thread but the one that started the engine (e.g. the trainer's job threads), and an in-place
+     * update of a leaf that requires grad is an error under it.
+     */
     @Override
     public void update(String parameterId, NDArray weight, NDArray grad) {
-        float lr = learningRate.getNewValue(parameterId, updateCount(parameterId));
-        NDArray g = grad.mul(rescaleGrad).add(weight.mul(getWeightDecay()));
-        NDArray v = withDefaultState(velocity, parameterId, weight.getDevice(), k -> weight.zerosLike());
-        v.muli(momentum).addi(g);
-        weight.subi(g.add(v.mul(momentum)).muli(lr));
+        boolean gradMode = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try {
+            float lr = learningRate.getNewValue(parameterId, updateCount(parameterId));
+            NDArray g = grad.mul(rescaleGrad).add(weight.mul(getWeightDecay()));
+            NDArray v = withDefaultState(velocity, parameterId, weight.getDevice(), k -> weight.zerosLike());
+            v.muli(momentum).addi(g);
+            weight.subi(g.add(v.mul(momentum)).muli(lr));
+        } finally {
+            JniUtils.setGradMode(gradMode);
+        }
     }
 }

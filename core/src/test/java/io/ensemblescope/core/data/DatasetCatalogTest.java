@@ -39,7 +39,8 @@ class DatasetCatalogTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> CATALOG.load(DatasetRequest.of("imagenet", Subset.TEST)));
         assertTrue(e.getMessage().startsWith("dataset.name"), e.getMessage());
-        assertTrue(e.getMessage().contains("cifar10, fashion-mnist, mnist"), e.getMessage());
+        assertTrue(e.getMessage().contains("cifar10, cifar10-holdout-in, cifar10-holdout-ood, fashion-mnist,"
+                + " fashion-mnist-32, mnist, mnist-32, svhn"), e.getMessage());
     }
 
     @Test

@@ -16,7 +16,8 @@ import java.util.Optional;
 
 /**
  * The study as one JSON document: per method, every seed's evaluation and diversity report (proto3 JSON) and the
- * aggregates {mean, std, n} per split and metric, per OOD pair, score and metric, and for weight diversity.
+ * aggregates {mean, std, n} per split and metric, per CIFAR-10-C severity (mean over corruptions), per OOD pair,
+ * score and metric, and for weight diversity; the study's notes and any published reference tables.
  */
 final class StudyJson {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -27,6 +28,7 @@ final class StudyJson {
         ObjectNode root = JSON.createObjectNode();
         root.put("title", study.title());
         root.put("conventions", Conventions.TEXT);
+        study.notes().forEach(root.withArray("notes")::add);
         ObjectNode methods = root.putObject("methods");
         for (Map.Entry<String, List<SeedRun>> e : study.methods().entrySet()) {
             String method = e.getKey();
@@ -48,6 +50,14 @@ final class StudyJson {
                     }
                 }
             });
+            CorruptionMeans.groups(agg.splits()).forEach((severity, names) -> {
+                ObjectNode c = ((ObjectNode) m.get("aggregate")).withObject("cifar10c_mean")
+                        .putObject("severity_" + severity);
+                names.forEach(c.putArray("corruptions")::add);
+                for (SplitColumn col : SplitColumn.values()) {
+                    put(c, col.key, CorruptionMeans.mean(e.getValue(), names, col.value));
+                }
+            });
             ArrayNode ood = ((ObjectNode) m.get("aggregate")).putArray("ood");
             for (List<String> pair : agg.oodPairs()) {
                 for (String score : agg.scores()) {
@@ -62,6 +72,7 @@ final class StudyJson {
             put(diversity, "mean_cosine", agg.diversity(method, true));
             put(diversity, "mean_normalized_l2", agg.diversity(method, false));
         }
+        root.set("references", JSON.valueToTree(study.references()));
         try {
             return JSON.writeValueAsString(root);
         } catch (IOException ex) {

@@ -23,34 +23,51 @@ public final class Cifar10CRelease {
     private Cifar10CRelease() {
     }
 
-    /** Generates and writes every available corruption of {@code names} into {@code outDir}. */
+    /** Generates and writes every available corruption of {@code names} into {@code outDir}, severities 1..5. */
     public static GenerationReport write(Cifar10CGenerator generator, ImageDataset clean, Path outDir,
                                          List<String> names, long seed) throws IOException {
+        return write(generator, clean, outDir, names, new int[] {1, 2, 3, 4, 5}, seed);
+    }
+
+    /**
+     * As the released layout but with only {@code severities}, in that order: each file holds one block of N images
+     * per severity, and labels.npy the labels once per block. Only {1..5} is the released layout that
+     * {@link #read} understands.
+     */
+    public static GenerationReport write(Cifar10CGenerator generator, ImageDataset clean, Path outDir,
+                                         List<String> names, int[] severities, long seed) throws IOException {
+        if (severities.length == 0) {
+            throw new IllegalArgumentException("severities: at least one");
+        }
+        for (int s : severities) {
+            Corruption.level(s);
+        }
         GenerationReport plan = generator.plan(names);
         Files.createDirectories(outDir);
         int n = clean.size();
-        long[] shape = {5L * n, SIDE, SIDE, 3};
+        int blocks = severities.length;
+        long[] shape = {(long) blocks * n, SIDE, SIDE, 3};
         for (String name : plan.generated()) {
             try (OutputStream out = Npy.openUint8(outDir.resolve(name + ".npy"), shape)) {
                 byte[] block = new byte[n * IMAGE_BYTES];
-                for (int s = Corruption.MIN_SEVERITY; s <= Corruption.MAX_SEVERITY; s++) {
+                for (int s : severities) {
                     generator.corruptInto(clean, name, s, seed, (i, img) -> img.writeHwcUint8(block, i * IMAGE_BYTES));
                     out.write(block);
                 }
             }
         }
-        byte[] labels = new byte[5 * n];
-        for (int s = 0; s < 5; s++) {
+        byte[] labels = new byte[blocks * n];
+        for (int b = 0; b < blocks; b++) {
             for (int i = 0; i < n; i++) {
                 int label = clean.label(i);
                 if (label < 0 || label > 255) {
                     throw new IllegalArgumentException("dataset " + clean.name() + ": label " + label + " at " + i
                             + " does not fit the uint8 labels.npy");
                 }
-                labels[s * n + i] = (byte) label;
+                labels[b * n + i] = (byte) label;
             }
         }
-        Npy.writeUint8(outDir.resolve(LABELS), new long[] {5L * n}, labels);
+        Npy.writeUint8(outDir.resolve(LABELS), new long[] {(long) blocks * n}, labels);
         return plan;
     }
 

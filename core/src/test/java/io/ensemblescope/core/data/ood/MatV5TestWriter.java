@@ -7,11 +7,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.zip.Deflater;
 
 /** A tiny MAT v5 writer for tests: numeric matrices, optionally wrapped in miCOMPRESSED (zlib) elements. */
-final class MatV5TestWriter {
+public final class MatV5TestWriter {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteOrder order;
 
-    MatV5TestWriter(ByteOrder order) {
+    public MatV5TestWriter(ByteOrder order) {
         this.order = order;
         byte[] header = new byte[128];
         byte[] text = "MATLAB 5.0 MAT-file, written by EnsembleScope tests".getBytes(StandardCharsets.US_ASCII);
@@ -25,7 +25,8 @@ final class MatV5TestWriter {
     }
 
     /** Adds a matrix of MATLAB class {@code mxClass} stored as {@code storageType} with raw element bytes. */
-    MatV5TestWriter matrix(String name, int mxClass, int[] dims, int storageType, byte[] elements, boolean compress) {
+    public MatV5TestWriter matrix(String name, int mxClass, int[] dims, int storageType, byte[] elements,
+                                  boolean compress) {
         ByteArrayOutputStream m = new ByteArrayOutputStream();
         m.writeBytes(element(MatV5Reader.MI_UINT32, ByteBuffer.allocate(8).order(order).putInt(mxClass).putInt(0)
                 .array()));
@@ -57,7 +58,7 @@ final class MatV5TestWriter {
         return this;
     }
 
-    byte[] bytes() {
+    public byte[] bytes() {
         return out.toByteArray();
     }
 

@@ -1,0 +1,79 @@
+package io.ensemblescope.cli;
+
+import io.ensemblescope.core.data.DatasetCatalog;
+import io.ensemblescope.core.data.DatasetRequest;
+import io.ensemblescope.core.data.ImageDataset;
+import io.ensemblescope.core.data.Subset;
+import io.ensemblescope.core.data.corrupt.Cifar10CGenerator;
+import io.ensemblescope.core.data.corrupt.Cifar10CRelease;
+import io.ensemblescope.core.data.corrupt.Corruptions;
+import io.ensemblescope.core.data.corrupt.GenerationReport;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code escope cifar10c generate}: regenerates CIFAR-10-C from the CIFAR-10 test set as .npy files. With
+ * {@code --all-severities} the output is the released layout (each file 5·N images, severities 1..5 in blocks);
+ * with one {@code --severity} (default 5) each file holds the N images of that severity.
+ */
+@Command(name = "generate", mixinStandardHelpOptions = true,
+        description = "Write CIFAR-10-C .npy files (<corruption>.npy, labels.npy) regenerated from CIFAR-10 test.")
+final class Cifar10CGenerateCommand implements Callable<Integer> {
+    @Option(names = "--out", required = true, description = "Output directory.")
+    Path out;
+
+    @ArgGroup(exclusive = true)
+    Severities severities = new Severities();
+
+    static final class Severities {
+        @Option(names = "--severity", description = "One severity 1..5 (default 5): files of N images.")
+        int severity = 5;
+
+        @Option(names = "--all-severities", description = "Severities 1..5: the released layout of 5·N images.")
+        boolean all;
+
+        int[] list() {
+            return all ? new int[] {1, 2, 3, 4, 5} : new int[] {severity};
+        }
+    }
+
+    @Option(names = "--corruptions", split = ",", description = "Corruptions to write (default: the 15 of the"
+            + " benchmark), e.g. fog,snow.")
+    List<String> corruptions = Corruptions.BENCHMARK;
+
+    @Option(names = "--limit", defaultValue = "0", description = "First N test images only (0 = all 10,000).")
+    int limit;
+
+    @Mixin
+    Cifar10COptions options = new Cifar10COptions();
+
+    @Option(names = "--threads", description = "Worker threads (default: available processors).")
+    int threads = Runtime.getRuntime().availableProcessors();
+
+    @Override
+    public Integer call() throws Exception {
+        if (limit < 0 || limit > 10_000) {
+            throw new IllegalArgumentException("--limit must be in 0..10000 (0 = all), got " + limit);
+        }
+        if (threads < 1) {
+            throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
+        }
+        corruptions.forEach(Corruptions::requireKnown);
+        ImageDataset clean = DatasetCatalog.shared().load(new DatasetRequest("cifar10", Subset.TEST, 0, limit, "",
+                null, 0));
+        Cifar10CGenerator generator = new Cifar10CGenerator(options.frostDir(), threads);
+        long start = System.nanoTime();
+        GenerationReport report = Cifar10CRelease.write(generator, clean, out, corruptions, severities.list(),
+                options.seed);
+        System.out.printf("wrote %d corruptions × %d severities × %d images to %s in %.1f s%n",
+                report.generated().size(), severities.list().length, clean.size(), out,
+                (System.nanoTime() - start) / 1e9);
+        report.skipped().forEach((name, why) -> System.out.println("skipped " + name + ": " + why));
+        return 0;
+    }
+}

@@ -1,0 +1,20 @@
+package io.ensemblescope.cli;
+
+import io.ensemblescope.core.data.corrupt.FrostDirectory;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Options every {@code escope cifar10c} command shares: where the frost textures are and the corruption seed. */
+final class Cifar10COptions {
+    @Option(names = "--frost-dir", description = "Directory with frost1.png … frost5.jpg (default: escope.frost.dir,"
+            + " ESCOPE_FROST_DIR or ../shared/data/cifar10c-frost); frost is skipped without it.")
+    Path frostDir;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of the random corruptions.")
+    long seed;
+
+    /** --frost-dir when given, else where {@link FrostDirectory} finds the textures, else null (frost skipped). */
+    Path frostDir() {
+        return frostDir != null ? frostDir : FrostDirectory.locate().orElse(null);
+    }
+}
