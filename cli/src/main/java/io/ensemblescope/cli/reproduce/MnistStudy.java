@@ -2,7 +2,6 @@ package io.ensemblescope.cli.reproduce;
 
 import io.ensemblescope.api.v1.DatasetSpec;
 import io.ensemblescope.api.v1.EvaluationDataset;
-import io.ensemblescope.api.v1.Method;
 import io.ensemblescope.api.v1.OptimizerKind;
 import io.ensemblescope.api.v1.OptimizerSpec;
 import io.ensemblescope.api.v1.Split;
@@ -29,11 +28,7 @@ public final class MnistStudy {
      * @param mcSamples T for MC Dropout
      */
     public static StudyPlan plan(int seeds, boolean quick, int mcSamples) {
-        List<StudyMethod> methods = List.of(
-                new StudyMethod("Single", Method.SINGLE, 1, 0),
-                new StudyMethod("MC Dropout (T=" + mcSamples + ")", Method.MC_DROPOUT, 1, mcSamples),
-                new StudyMethod("Deep Ensemble (k=" + K + ")", Method.DEEP_ENSEMBLE, K, 0),
-                new StudyMethod("BatchEnsemble (k=" + K + ")", Method.BATCH_ENSEMBLE, K, 0));
+        List<StudyMethod> methods = StandardMethods.of(K, mcSamples);
         TrainRequest template = TrainRequest.newBuilder()
                 .setArchitecture("mnist-mlp")
                 .setDataset(DatasetSpec.newBuilder().setName("mnist").setSubset(Subset.TRAIN)
