@@ -122,7 +122,7 @@ final class TrainCommand implements Callable<Integer> {
             if (jobDir == null || member == null) {
                 throw new IllegalArgumentException("--job-dir and --member go together");
             }
-            return MemberRun.run(jobDir, member, device);
+            return io.ensemblescope.trainer.RunMain.run(jobDir, member, device, System.out);
         }
         if (name == null) {
             throw new IllegalArgumentException("--name is required");

@@ -40,6 +40,10 @@ public final class TrainerServer implements Callable<Integer> {
     @Option(names = "--device", description = "auto, cpu, gpu or gpu:N.")
     String device = "auto";
 
+    @Option(names = "--parallel-members", description = "Deep-Ensemble members trained at once as child processes "
+            + "(1: one after another in this process; default: the number of cores).")
+    int parallelMembers = Runtime.getRuntime().availableProcessors();
+
     @Option(names = "--max-jobs", description = "Jobs trained at once.")
     int maxJobs = 1;
 
@@ -67,7 +71,7 @@ public final class TrainerServer implements Callable<Integer> {
         Map<ExecutorKind, TrainingExecutor> executors = new EnumMap<>(ExecutorKind.class);
         JobManager[] holder = new JobManager[1];
         executors.put(ExecutorKind.LOCAL, new LocalExecutor(DatasetCatalog.shared(), Engines.device(device),
-                () -> holder[0] != null && holder[0].shuttingDown()));
+                () -> holder[0] != null && holder[0].shuttingDown(), parallelMembers));
         // Deployed by the Helm chart: member Jobs are described by ESCOPE_K8S_* and may be the default executor.
         Map<String, String> env = System.getenv();
         if (KubernetesExecutorEnvironment.configured(env)) {

@@ -46,6 +46,22 @@ public final class RunFiles {
         return JSON.readValue(dir.resolve(RESULT).toFile(), RunResult.class);
     }
 
+    /**
+     * Epochs completed so far: the finished run's history, else the last snapshot's, else none. Read by observers in
+     * other processes.
+     */
+    public List<EpochRecord> history() throws IOException {
+        if (done()) {
+            return result().history();
+        }
+        try {
+            Snapshot s = snapshot();
+            return s == null ? List.of() : s.history();
+        } catch (IOException e) {
+            return List.of(); // being replaced right now: the next poll reads it
+        }
+    }
+
     /** The last completed epoch's state, or null when the run has not completed an epoch. */
     Snapshot snapshot() throws IOException {
         Path p = dir.resolve(SNAPSHOT);

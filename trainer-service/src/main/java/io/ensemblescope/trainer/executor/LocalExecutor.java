@@ -12,16 +12,36 @@ import io.ensemblescope.core.routines.TrainingData;
 import io.ensemblescope.trainer.jobs.TrainRequests;
 import java.util.function.BooleanSupplier;
 
-/** Trains a job's runs in this process, one after another (DJL allows one gradient collector per JVM). */
+/**
+ * Trains a job's runs on this machine: one after another in this process (DJL allows one gradient collector per JVM),
+ * or, for several runs with {@code parallelMembers > 1}, as parallel child processes.
+ */
 public final class LocalExecutor implements TrainingExecutor {
     private final DatasetCatalog catalog;
     private final Device device;
     private final BooleanSupplier shuttingDown;
 
+    private final MemberProcesses processes;
+
+    /** Runs every job in this process, one run after another. */
     public LocalExecutor(DatasetCatalog catalog, Device device, BooleanSupplier shuttingDown) {
+        this(catalog, device, shuttingDown, 1);
+    }
+
+    /**
+     * @param parallelMembers Deep-Ensemble members trained at once, each in a child JVM; 1 trains them one after
+     *     another in this process
+     */
+    public LocalExecutor(DatasetCatalog catalog, Device device, BooleanSupplier shuttingDown, int parallelMembers) {
         this.catalog = catalog;
         this.device = device;
         this.shuttingDown = shuttingDown;
+        this.processes = parallelMembers > 1
+                ? new MemberProcesses(parallelMembers, deviceFlag(device), shuttingDown) : null;
+    }
+
+    private static String deviceFlag(Device device) {
+        return device.isGpu() ? "gpu:" + device.getDeviceId() : "cpu";
     }
 
     @Override
@@ -31,6 +51,10 @@ public final class LocalExecutor implements TrainingExecutor {
 
     @Override
     public void train(JobContext job) throws Exception {
+        if (processes != null && job.runs() > 1) {
+            processes.trainAll(job);
+            return;
+        }
         JobSpec spec = TrainRequests.toJobSpec(job.request(), catalog);
         TrainingData data = TrainingData.holdOut(
                 catalog.load(TrainRequests.dataset(job.request().getDataset(), catalog)), spec.validationFraction());

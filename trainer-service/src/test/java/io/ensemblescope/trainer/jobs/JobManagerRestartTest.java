@@ -22,7 +22,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,17 +32,19 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class JobManagerRestartTest {
 
-    private static JobManager manager(CheckpointStore store, JobManager[] self) {
+    private static JobManager manager(CheckpointStore store, JobManager[] self, int parallelMembers) {
         DatasetCatalog catalog = DatasetCatalog.shared();
         JobManager m = new JobManager(store, catalog, Map.of(ExecutorKind.LOCAL, new LocalExecutor(catalog,
-                Device.cpu(), () -> self[0] != null && self[0].shuttingDown())), ExecutorKind.LOCAL, 1, 4,
-                Meters.newRegistry("restart-test"));
+                Device.cpu(), () -> self[0] != null && self[0].shuttingDown(), parallelMembers)), ExecutorKind.LOCAL,
+                1, 4, Meters.newRegistry("restart-test"));
         self[0] = m;
         return m;
     }
 
-    @Test
-    void aJobInterruptedByShutdownResumesInTheNextTrainer(@TempDir Path root) throws Exception {
+    /** Members in this process one after another (1), or as two parallel child processes (2). */
+    @ParameterizedTest(name = "parallel members {0}")
+    @ValueSource(ints = {1, 2})
+    void aJobInterruptedByShutdownResumesInTheNextTrainer(int parallel, @TempDir Path root) throws Exception {
         CheckpointStore store = new CheckpointStore(root);
         TrainRequest request = TrainRequest.newBuilder().setModelName("restart").setMethod(Method.DEEP_ENSEMBLE)
                 .setMembers(2).setArchitecture("mnist-mlp")
@@ -53,7 +56,7 @@ class JobManagerRestartTest {
         List<TrainEvent> events = new CopyOnWriteArrayList<>();
         CompletableFuture<Void> firstEpoch = new CompletableFuture<>();
         CompletableFuture<TrainEvent> end = new CompletableFuture<>();
-        String id = manager(store, first).submit(request, e -> {
+        String id = manager(store, first, parallel).submit(request, e -> {
             events.add(e);
             if (e.getKind() == TrainEvent.Kind.EPOCH) {
                 firstEpoch.complete(null);
@@ -71,7 +74,7 @@ class JobManagerRestartTest {
         assertTrue(store.list("restart").isEmpty(), "no checkpoint yet");
 
         JobManager[] second = new JobManager[1];
-        try (JobManager next = manager(store, second)) {
+        try (JobManager next = manager(store, second, parallel)) {
             assertEquals(List.of(id), next.resumeUnfinished());
             CompletableFuture<TrainEvent> done = new CompletableFuture<>();
             next.subscribe(id, e -> {
@@ -87,6 +90,12 @@ class JobManagerRestartTest {
                 assertEquals(List.of(1, 2, 3), run.stream().map(r -> r.epoch()).toList(), "no epoch lost or repeated");
             }
             assertTrue(next.resumeUnfinished().isEmpty(), "a committed job is not resumed again");
+            if (parallel > 1) {
+                for (int i = 0; i < 2; i++) {
+                    assertTrue(java.nio.file.Files.exists(store.jobDir(id).resolve("run-" + i).resolve("log.txt")),
+                            "member " + i + " ran as its own process");
+                }
+            }
         }
     }
 }
