@@ -7,7 +7,6 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
-import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
 
 /**
@@ -83,13 +82,11 @@ public final class BatchEnsembleConv2d extends AbstractBlock {
         return new NDList(m.addBias(scaled).reshape(k * batch, filters, ys.get(2), ys.get(3)));
     }
 
-    public static final class Builder {
+    public static final class Builder extends BatchEnsembleBuilder<Builder> {
         private long filters;
         private Shape kernel = new Shape(3, 3);
         private Shape stride = new Shape(1, 1);
         private Shape padding = new Shape(0, 0);
-        private BatchEnsembleOptions options;
-        private Initializer fastInit;
 
         public Builder setFilters(long filters) {
             this.filters = filters;
@@ -111,20 +108,13 @@ public final class BatchEnsembleConv2d extends AbstractBlock {
             return this;
         }
 
-        public Builder setOptions(BatchEnsembleOptions options) {
-            this.options = options;
-            return this;
-        }
-
-        public Builder setFastWeightInitializer(Initializer init) {
-            this.fastInit = init;
+        @Override
+        protected Builder self() {
             return this;
         }
 
         public BatchEnsembleConv2d build() {
-            if (filters <= 0 || options == null || fastInit == null) {
-                throw new IllegalStateException("filters, options and fast-weight initializer are required");
-            }
+            requireComplete("filters", filters);
             return new BatchEnsembleConv2d(this);
         }
     }

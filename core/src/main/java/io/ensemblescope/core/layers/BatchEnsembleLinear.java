@@ -7,7 +7,6 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
-import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
 
 /**
@@ -70,31 +69,21 @@ public final class BatchEnsembleLinear extends AbstractBlock {
         return new NDList(m.addBias(y).reshape(k * batch, units));
     }
 
-    public static final class Builder {
+    public static final class Builder extends BatchEnsembleBuilder<Builder> {
         private long units;
-        private BatchEnsembleOptions options;
-        private Initializer fastInit;
 
         public Builder setUnits(long units) {
             this.units = units;
             return this;
         }
 
-        public Builder setOptions(BatchEnsembleOptions options) {
-            this.options = options;
-            return this;
-        }
-
-        /** The fast-weight initializer (seeded by the model builder). */
-        public Builder setFastWeightInitializer(Initializer init) {
-            this.fastInit = init;
+        @Override
+        protected Builder self() {
             return this;
         }
 
         public BatchEnsembleLinear build() {
-            if (units <= 0 || options == null || fastInit == null) {
-                throw new IllegalStateException("units, options and fast-weight initializer are required");
-            }
+            requireComplete("units", units);
             return new BatchEnsembleLinear(this);
         }
     }
