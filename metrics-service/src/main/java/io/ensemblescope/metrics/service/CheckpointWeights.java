@@ -22,11 +22,14 @@ public interface CheckpointWeights {
     /** A checkpoint's members: the resolved ref, its method, per member layer → parameters, and what was counted. */
     record MemberWeights(ModelRef checkpoint, Method method, List<? extends Map<String, float[]>> members, String note) {}
 
-    /** The seam left open: every call is UNIMPLEMENTED with a message saying so. */
+    /**
+     * For a metrics service deployed without access to the checkpoint store (evaluation only): every call is
+     * UNIMPLEMENTED with a message saying so. MetricsServer wires {@link StoreCheckpointWeights}.
+     */
     static CheckpointWeights unimplemented() {
         return ref -> {
-            throw new UnsupportedOperationException("WeightDiversity: this metrics service cannot read checkpoints yet"
-                    + " (no CheckpointWeights reader is wired in)");
+            throw new UnsupportedOperationException("WeightDiversity: this metrics service has no checkpoint store "
+                    + "(start it with --store)");
         };
     }
 }
