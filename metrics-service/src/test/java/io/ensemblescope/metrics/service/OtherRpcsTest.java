@@ -32,11 +32,11 @@ class OtherRpcsTest {
     }
 
     @Test
-    void weightDiversityIsUnimplementedUntilACheckpointReaderIsWiredIn() {
+    void weightDiversityIsUnimplementedWithoutACheckpointStore() {
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> service.blocking.weightDiversity(
                 WeightDiversityRequest.newBuilder().setCheckpoint(Chunks.MODEL).build()));
         assertEquals(Status.Code.UNIMPLEMENTED, e.getStatus().getCode());
-        assertTrue(e.getStatus().getDescription().contains("CheckpointWeights"));
+        assertTrue(e.getStatus().getDescription().contains("--store"), e.getStatus().getDescription());
         e = assertThrows(StatusRuntimeException.class, () -> service.blocking.weightDiversity(
                 WeightDiversityRequest.getDefaultInstance()));
         assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
