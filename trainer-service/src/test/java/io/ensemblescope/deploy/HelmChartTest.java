@@ -99,9 +99,12 @@ class HelmChartTest {
             assertEquals(port, c.getLivenessProbe().getGrpc().getPort(), component);
             assertEquals(List.of("serve", component, "--port", Integer.toString(port), "--metrics-port",
                     Integer.toString(METRICS_PORTS.get(component))), c.getArgs().subList(0, 6));
-            if (component.equals("trainer")) {
-                // The store lies on the claim the member Jobs mount at the same path.
-                assertEquals(List.of("--store", "/data/checkpoints"), c.getArgs().subList(6, 8));
+            // Every service reads the one store on the shared claim (the member Jobs mount it at the same path).
+            assertEquals(List.of("--store", "/data/checkpoints"), c.getArgs().subList(6, 8), component);
+            if (component.equals("metrics")) {
+                // RunEvaluation dials the inference Service by its in-cluster name.
+                assertEquals(List.of("--inference-target", "ensemblescope-inference:50052"),
+                        c.getArgs().subList(8, 10));
             }
             var podSecurity = d.getSpec().getTemplate().getSpec().getSecurityContext();
             assertTrue(podSecurity.getRunAsNonRoot(), component);
