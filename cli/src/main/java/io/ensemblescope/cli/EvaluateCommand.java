@@ -52,17 +52,12 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Report directory.")
     Path out = Path.of("reports", "evaluate");
 
-    @Option(names = {"--trainer"}, description = "host:port of a running trainer (with --inference and --metrics).")
-    String trainer;
 
-    @Option(names = "--inference", description = "host:port of a running inference service.")
-    String inference;
 
-    @Option(names = "--metrics", description = "host:port of a running metrics service.")
-    String metrics;
 
-    @Option(names = "--store", description = "Checkpoint store of in-process services.")
-    Path store = Defaults.store();
+
+    @picocli.CommandLine.Mixin
+    ServiceTargets services = new ServiceTargets();
 
     @Override
     public Integer call() throws Exception {
@@ -72,7 +67,7 @@ final class EvaluateCommand implements Callable<Integer> {
         sets.add(set(SplitKind.IN_DISTRIBUTION, in, in, ""));
         shifted.forEach(s -> sets.add(set(SplitKind.SHIFTED, s, in, s)));
         ood.forEach(o -> sets.add(set(SplitKind.OOD, o, o, "")));
-        try (Connections c = Connections.open(trainer, inference, metrics, store, "auto")) {
+        try (Connections c = services.open()) {
             Checkpoint cp = TrainerServiceGrpc.newBlockingStub(c.trainer()).getCheckpoint(ref);
             StudyMethod method = new StudyMethod(cp.getRef().getName() + "/" + cp.getRef().getVersion(),
                     cp.getMethod(), cp.getMembers(), mcSamples);

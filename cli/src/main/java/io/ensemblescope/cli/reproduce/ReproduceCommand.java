@@ -2,6 +2,7 @@ package io.ensemblescope.cli.reproduce;
 
 import com.google.protobuf.util.JsonFormat;
 import io.ensemblescope.cli.Connections;
+import io.ensemblescope.cli.ServiceTargets;
 import io.ensemblescope.cli.ProgressBar;
 import io.ensemblescope.core.data.DatasetCatalog;
 import io.ensemblescope.core.data.DatasetFetcher;
@@ -56,37 +57,30 @@ public final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--mc-samples", description = "MC Dropout samples T at evaluation (default 8).")
     int mcSamples = 8;
 
-    @Option(names = "--trainer", description = "host:port of a running trainer (with --inference and --metrics).")
-    String trainer;
 
-    @Option(names = "--inference", description = "host:port of a running inference service.")
-    String inference;
 
-    @Option(names = "--metrics", description = "host:port of a running metrics service.")
-    String metrics;
 
     @Option(names = "--inference-from-metrics",
             description = "The inference address as the metrics service dials it (default: --inference).")
     String inferenceFromMetrics;
 
-    @Option(names = "--store", description = "Checkpoint store of the in-process services.")
-    Path store = io.ensemblescope.cli.Defaults.store();
 
-    @Option(names = "--device", description = "auto, cpu, gpu or gpu:N for the in-process services.")
-    String device = "auto";
 
     @Option(names = "--out", description = "Report directory (default reports/<study>-<time>).")
     Path out;
+
+    @picocli.CommandLine.Mixin
+    ServiceTargets services = new ServiceTargets();
 
     @Override
     public Integer call() throws Exception {
         StudyPlan plan = plan();
         Path dir = out != null ? out : Path.of("reports", plan.name() + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        if (trainer == null && inference == null && metrics == null) {
+        if (services.local()) {
             prefetch(plan);
         }
-        try (Connections c = Connections.open(trainer, inference, metrics, store, device)) {
+        try (Connections c = services.open()) {
             long start = System.nanoTime();
             StudyResults results = new StudyRunner(c.trainer(), c.inference(), c.metrics(),
                     inferenceFromMetrics != null ? inferenceFromMetrics : c.inferenceTarget(), retrain, System.err)

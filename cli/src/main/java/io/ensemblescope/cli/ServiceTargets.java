@@ -1,0 +1,34 @@
+package io.ensemblescope.cli;
+
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/**
+ * The options of commands that talk to all three services: running ones by host:port, or in-process ones on a store
+ * and device. A picocli mixin, so every such command spells them the same way.
+ */
+public final class ServiceTargets {
+    @Option(names = "--trainer", description = "host:port of a running trainer (with --inference and --metrics).")
+    String trainer;
+
+    @Option(names = "--inference", description = "host:port of a running inference service.")
+    String inference;
+
+    @Option(names = "--metrics", description = "host:port of a running metrics service.")
+    String metrics;
+
+    @Option(names = "--store", description = "Checkpoint store of the in-process services.")
+    Path store = Defaults.store();
+
+    @Option(names = "--device", description = "auto, cpu, gpu or gpu:N for the in-process services.")
+    String device = "auto";
+
+    /** Whether the services are started in this process (no address given). */
+    public boolean local() {
+        return trainer == null && inference == null && metrics == null;
+    }
+
+    public Connections open() throws Exception {
+        return Connections.open(trainer, inference, metrics, store, device);
+    }
+}
