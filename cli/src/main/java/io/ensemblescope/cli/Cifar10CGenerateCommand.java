@@ -1,13 +1,13 @@
 package io.ensemblescope.cli;
 
-import io.ensemblescope.core.data.DatasetCatalog;
-import io.ensemblescope.core.data.DatasetRequest;
-import io.ensemblescope.core.data.ImageDataset;
-import io.ensemblescope.core.data.Subset;
-import io.ensemblescope.core.data.corrupt.Cifar10CGenerator;
-import io.ensemblescope.core.data.corrupt.Cifar10CRelease;
-import io.ensemblescope.core.data.corrupt.Corruptions;
-import io.ensemblescope.core.data.corrupt.GenerationReport;
+import io.ensemblescope.datasets.DatasetCatalog;
+import io.ensemblescope.datasets.DatasetRequest;
+import io.ensemblescope.datasets.ImageDataset;
+import io.ensemblescope.datasets.Subset;
+import io.ensemblescope.datasets.corrupt.Cifar10CGenerator;
+import io.ensemblescope.datasets.corrupt.Cifar10CRelease;
+import io.ensemblescope.datasets.corrupt.Corruptions;
+import io.ensemblescope.datasets.corrupt.GenerationReport;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;

@@ -1,10 +1,10 @@
 package io.ensemblescope.cli;
 
-import io.ensemblescope.core.data.DatasetCatalog;
-import io.ensemblescope.core.data.DatasetRequest;
-import io.ensemblescope.core.data.Subset;
-import io.ensemblescope.core.data.corrupt.GenerationReport;
-import io.ensemblescope.core.data.corrupt.Montage;
+import io.ensemblescope.datasets.DatasetCatalog;
+import io.ensemblescope.datasets.DatasetRequest;
+import io.ensemblescope.datasets.Subset;
+import io.ensemblescope.datasets.corrupt.GenerationReport;
+import io.ensemblescope.datasets.corrupt.Montage;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

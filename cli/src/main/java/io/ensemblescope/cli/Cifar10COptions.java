@@ -1,6 +1,6 @@
 package io.ensemblescope.cli;
 
-import io.ensemblescope.core.data.corrupt.FrostDirectory;
+import io.ensemblescope.datasets.corrupt.FrostDirectory;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 

@@ -1,10 +1,10 @@
 package io.ensemblescope.cli;
 
 import ai.djl.Device;
-import io.ensemblescope.core.data.DatasetCatalog;
-import io.ensemblescope.core.data.DatasetRequest;
-import io.ensemblescope.core.data.ImageDataset;
-import io.ensemblescope.core.data.Subset;
+import io.ensemblescope.datasets.DatasetCatalog;
+import io.ensemblescope.datasets.DatasetRequest;
+import io.ensemblescope.datasets.ImageDataset;
+import io.ensemblescope.datasets.Subset;
 import io.ensemblescope.core.models.Method;
 import io.ensemblescope.core.models.NetworkSpec;
 import io.ensemblescope.core.routines.JobSpec;

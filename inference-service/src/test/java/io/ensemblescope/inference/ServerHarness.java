@@ -6,7 +6,7 @@ import io.ensemblescope.api.v1.InferenceServiceGrpc;
 import io.ensemblescope.api.v1.ModelRef;
 import io.ensemblescope.api.v1.PredictRequest;
 import io.ensemblescope.api.v1.Tensor;
-import io.ensemblescope.core.data.ImageDataset;
+import io.ensemblescope.datasets.ImageDataset;
 import io.ensemblescope.inference.serving.ForwardListener;
 import io.ensemblescope.inference.serving.InferenceEngine;
 import io.ensemblescope.inference.serving.ModelLoader;

@@ -2,7 +2,7 @@ package io.ensemblescope.trainer;
 
 import com.google.protobuf.util.JsonFormat;
 import io.ensemblescope.api.v1.TrainRequest;
-import io.ensemblescope.core.data.DatasetCatalog;
+import io.ensemblescope.datasets.DatasetCatalog;
 import io.ensemblescope.core.engine.Engines;
 import io.ensemblescope.core.routines.EpochRecord;
 import io.ensemblescope.core.routines.JobSpec;

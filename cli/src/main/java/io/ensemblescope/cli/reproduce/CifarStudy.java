@@ -8,7 +8,7 @@ import io.ensemblescope.api.v1.OptimizerSpec;
 import io.ensemblescope.api.v1.SplitKind;
 import io.ensemblescope.api.v1.Subset;
 import io.ensemblescope.api.v1.TrainRequest;
-import io.ensemblescope.core.data.corrupt.Corruptions;
+import io.ensemblescope.datasets.corrupt.Corruptions;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;

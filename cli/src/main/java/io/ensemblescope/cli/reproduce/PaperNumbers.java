@@ -1,8 +1,8 @@
 package io.ensemblescope.cli.reproduce;
 
-import io.ensemblescope.metrics.report.ReferenceTable;
-import io.ensemblescope.metrics.report.ReferenceTable.Column;
-import io.ensemblescope.metrics.report.ReferenceTable.Row;
+import io.ensemblescope.reports.ReferenceTable;
+import io.ensemblescope.reports.ReferenceTable.Column;
+import io.ensemblescope.reports.ReferenceTable.Row;
 import java.util.Arrays;
 import java.util.List;
 

@@ -4,13 +4,13 @@ import com.google.protobuf.util.JsonFormat;
 import io.ensemblescope.cli.Connections;
 import io.ensemblescope.cli.ServiceTargets;
 import io.ensemblescope.cli.ProgressBar;
-import io.ensemblescope.core.data.DatasetCatalog;
-import io.ensemblescope.core.data.DatasetFetcher;
-import io.ensemblescope.core.data.DatasetRequest;
-import io.ensemblescope.core.data.Subset;
-import io.ensemblescope.metrics.report.Comparison;
-import io.ensemblescope.metrics.report.ReportWriter;
-import io.ensemblescope.metrics.report.StudyResults;
+import io.ensemblescope.datasets.DatasetCatalog;
+import io.ensemblescope.datasets.DatasetFetcher;
+import io.ensemblescope.datasets.DatasetRequest;
+import io.ensemblescope.datasets.Subset;
+import io.ensemblescope.reports.Comparison;
+import io.ensemblescope.reports.ReportWriter;
+import io.ensemblescope.reports.StudyResults;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -109,11 +109,11 @@ public final class ReproduceCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--mc-samples must be >= 1, got " + mcSamples);
         }
         if (study.equals("cifar10")) {
-            String env = System.getenv(io.ensemblescope.core.data.RobustnessDatasets.SVHN_ENV);
+            String env = System.getenv(io.ensemblescope.datasets.RobustnessDatasets.SVHN_ENV);
             Path svhn = svhnDir != null ? svhnDir : env == null || env.isBlank() ? null : Path.of(env);
             return CifarStudy.plan(CifarStudy.Scale.parse(scale != null ? scale : quick ? "smoke" : "cpu"),
                     seeds != null ? seeds : 0, mcSamples, svhn,
-                    io.ensemblescope.core.data.corrupt.FrostDirectory.locate().isPresent());
+                    io.ensemblescope.datasets.corrupt.FrostDirectory.locate().isPresent());
         }
         if (!study.equals("mnist")) {
             throw new IllegalArgumentException("--study must be mnist or cifar10, got " + study);

@@ -1,7 +1,7 @@
 package io.ensemblescope.core.checkpoint;
 
 import ai.djl.Device;
-import io.ensemblescope.core.data.ImageDataset;
+import io.ensemblescope.datasets.ImageDataset;
 import io.ensemblescope.core.models.EnsembleNetwork;
 import io.ensemblescope.core.routines.EpochRecord;
 import io.ensemblescope.core.routines.JobSpec;

@@ -1,6 +1,6 @@
 package io.ensemblescope.core.routines;
 
-import io.ensemblescope.core.data.ImageDataset;
+import io.ensemblescope.datasets.ImageDataset;
 
 /**
  * Gathers a batch of normalized images and labels from a dataset by index, with optional CIFAR augmentation

@@ -12,7 +12,7 @@ import ai.djl.training.LocalParameterServer;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.loss.SoftmaxCrossEntropyLoss;
 import io.ensemblescope.core.checkpoint.Evaluation;
-import io.ensemblescope.core.data.ImageDataset;
+import io.ensemblescope.datasets.ImageDataset;
 import io.ensemblescope.core.engine.Engines;
 import io.ensemblescope.core.models.EnsembleNetwork;
 import io.ensemblescope.core.models.Method;

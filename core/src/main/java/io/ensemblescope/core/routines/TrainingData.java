@@ -1,6 +1,6 @@
 package io.ensemblescope.core.routines;
 
-import io.ensemblescope.core.data.ImageDataset;
+import io.ensemblescope.datasets.ImageDataset;
 
 /** A training split and the validation split held out from its end. */
 public record TrainingData(ImageDataset train, ImageDataset validation) {

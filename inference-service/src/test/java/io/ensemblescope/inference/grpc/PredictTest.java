@@ -14,7 +14,7 @@ import io.ensemblescope.api.v1.Method;
 import io.ensemblescope.api.v1.PredictRequest;
 import io.ensemblescope.api.v1.PredictResponse;
 import io.ensemblescope.core.checkpoint.CheckpointStore;
-import io.ensemblescope.core.data.ImageDataset;
+import io.ensemblescope.datasets.ImageDataset;
 import io.ensemblescope.core.models.EnsembleNetwork;
 import io.ensemblescope.inference.ServerHarness;
 import io.ensemblescope.inference.TinyCheckpoints;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
-import io.ensemblescope.core.data.ImageDataset;
+import io.ensemblescope.datasets.ImageDataset;
 import io.ensemblescope.core.models.Method;
 import io.ensemblescope.inference.TinyCheckpoints;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

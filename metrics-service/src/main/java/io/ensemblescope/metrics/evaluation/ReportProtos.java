@@ -1,5 +1,6 @@
 package io.ensemblescope.metrics.evaluation;
 
+import io.ensemblescope.api.ReportJson;
 import io.ensemblescope.api.v1.EvaluationReport;
 import io.ensemblescope.api.v1.MemberMetrics;
 import io.ensemblescope.api.v1.Method;

@@ -1,10 +1,10 @@
 package io.ensemblescope.metrics.service;
 
 import io.ensemblescope.api.v1.DatasetSpec;
-import io.ensemblescope.core.data.DatasetCatalog;
-import io.ensemblescope.core.data.DatasetRequest;
-import io.ensemblescope.core.data.ImageDataset;
-import io.ensemblescope.core.data.Subset;
+import io.ensemblescope.datasets.DatasetCatalog;
+import io.ensemblescope.datasets.DatasetRequest;
+import io.ensemblescope.datasets.ImageDataset;
+import io.ensemblescope.datasets.Subset;
 import java.nio.file.Path;
 
 /** RunEvaluation's data through core's dataset catalog; an unspecified subset means the test set. */

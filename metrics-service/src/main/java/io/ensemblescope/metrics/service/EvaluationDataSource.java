@@ -1,7 +1,7 @@
 package io.ensemblescope.metrics.service;
 
 import io.ensemblescope.api.v1.DatasetSpec;
-import io.ensemblescope.core.data.ImageDataset;
+import io.ensemblescope.datasets.ImageDataset;
 import java.io.IOException;
 
 /**

@@ -13,7 +13,7 @@ import io.ensemblescope.api.v1.RunEvaluationEvent;
 import io.ensemblescope.api.v1.RunEvaluationRequest;
 import io.ensemblescope.api.v1.SplitKind;
 import io.ensemblescope.api.v1.Tensor;
-import io.ensemblescope.core.data.ImageDataset;
+import io.ensemblescope.datasets.ImageDataset;
 import io.ensemblescope.metrics.evaluation.EvaluationLimits;
 import io.ensemblescope.metrics.evaluation.EvaluationSession;
 import io.ensemblescope.rpc.Statuses;

@@ -6,7 +6,7 @@ import io.ensemblescope.metrics.evaluation.EvaluationLimits;
 import io.ensemblescope.metrics.math.AveragePrecision;
 import io.ensemblescope.metrics.math.Auroc;
 import io.ensemblescope.metrics.math.Fpr95;
-import io.ensemblescope.metrics.math.RandomProbabilities;
+import io.ensemblescope.testing.RandomProbabilities;
 import io.ensemblescope.metrics.math.RankedScores;
 import io.ensemblescope.metrics.math.SplitAccumulator;
 import io.ensemblescope.metrics.service.Chunks;

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ensemblescope.api.v1.DatasetSpec;
 import io.ensemblescope.api.v1.Subset;
-import io.ensemblescope.core.data.DatasetCatalog;
-import io.ensemblescope.core.data.DatasetRequest;
+import io.ensemblescope.datasets.DatasetCatalog;
+import io.ensemblescope.datasets.DatasetRequest;
 import org.junit.jupiter.api.Test;
 
 class CatalogDataSourceTest {
@@ -16,13 +16,13 @@ class CatalogDataSourceTest {
     void evaluationDefaultsToTheTestSetAndKeepsSliceAndShift() {
         DatasetRequest r = CatalogDataSource.request(DatasetSpec.newBuilder().setName("mnist").setOffset(10)
                 .setLimit(20).setShift("rotate-60").setSeed(3).build());
-        assertEquals(io.ensemblescope.core.data.Subset.TEST, r.subset());
+        assertEquals(io.ensemblescope.datasets.Subset.TEST, r.subset());
         assertEquals(10, r.offset());
         assertEquals(20, r.limit());
         assertEquals("rotate-60", r.shift());
         assertEquals(3, r.seed());
         assertNull(r.path());
-        assertEquals(io.ensemblescope.core.data.Subset.TRAIN, CatalogDataSource.request(DatasetSpec.newBuilder()
+        assertEquals(io.ensemblescope.datasets.Subset.TRAIN, CatalogDataSource.request(DatasetSpec.newBuilder()
                 .setName("mnist").setSubset(Subset.TRAIN).build()).subset());
     }
 

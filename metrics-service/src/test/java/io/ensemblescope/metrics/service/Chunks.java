@@ -6,7 +6,7 @@ import io.ensemblescope.api.v1.ModelRef;
 import io.ensemblescope.api.v1.Split;
 import io.ensemblescope.api.v1.SplitKind;
 import io.ensemblescope.metrics.evaluation.MemberProbabilitiesCodec;
-import io.ensemblescope.metrics.math.RandomProbabilities;
+import io.ensemblescope.testing.RandomProbabilities;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

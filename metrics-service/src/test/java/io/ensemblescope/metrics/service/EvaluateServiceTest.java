@@ -14,7 +14,7 @@ import io.ensemblescope.api.v1.Split;
 import io.ensemblescope.api.v1.SplitKind;
 import io.ensemblescope.metrics.evaluation.EvaluationLimits;
 import io.ensemblescope.metrics.math.OodMetrics;
-import io.ensemblescope.metrics.math.RandomProbabilities;
+import io.ensemblescope.testing.RandomProbabilities;
 import io.ensemblescope.metrics.math.SplitAccumulator;
 import io.ensemblescope.metrics.math.SplitMetrics;
 import io.grpc.Status;

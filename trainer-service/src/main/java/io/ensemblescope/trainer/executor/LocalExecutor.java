@@ -2,7 +2,7 @@ package io.ensemblescope.trainer.executor;
 
 import ai.djl.Device;
 import io.ensemblescope.api.v1.TrainEvent;
-import io.ensemblescope.core.data.DatasetCatalog;
+import io.ensemblescope.datasets.DatasetCatalog;
 import io.ensemblescope.core.routines.EpochRecord;
 import io.ensemblescope.core.routines.JobSpec;
 import io.ensemblescope.core.routines.LocalRuns;

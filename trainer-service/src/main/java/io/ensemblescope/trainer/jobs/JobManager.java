@@ -11,7 +11,7 @@ import io.ensemblescope.core.checkpoint.AtomicFiles;
 import io.ensemblescope.core.checkpoint.CheckpointAssembler;
 import io.ensemblescope.core.checkpoint.CheckpointStore;
 import io.ensemblescope.core.checkpoint.Manifest;
-import io.ensemblescope.core.data.DatasetCatalog;
+import io.ensemblescope.datasets.DatasetCatalog;
 import io.ensemblescope.core.routines.JobSpec;
 import io.ensemblescope.core.routines.RunControl;
 import io.ensemblescope.core.routines.TrainingData;

@@ -20,7 +20,7 @@ import io.ensemblescope.api.v1.TrainEvent;
 import io.ensemblescope.api.v1.TrainRequest;
 import io.ensemblescope.api.v1.TrainerServiceGrpc;
 import io.ensemblescope.core.checkpoint.CheckpointStore;
-import io.ensemblescope.core.data.DatasetCatalog;
+import io.ensemblescope.datasets.DatasetCatalog;
 import io.ensemblescope.core.models.EnsembleNetwork;
 import io.ensemblescope.rpc.Meters;
 import io.ensemblescope.trainer.executor.LocalExecutor;
@@ -117,7 +117,7 @@ class TrainerServiceTest {
         String scrape = registry.scrape(io.ensemblescope.rpc.PrometheusEndpoint.CONTENT_TYPE);
         assertTrue(scrape.contains("escope_trainer_jobs{service=\"trainer-test\",state=\"succeeded\"} 1"), scrape);
         assertTrue(scrape.contains("escope_trainer_epoch_seconds_count"), "epoch seconds recorded");
-        io.ensemblescope.rpc.Promtool.assertValid(scrape);
+        io.ensemblescope.testing.Promtool.assertValid(scrape);
     }
 
     private void assertInvalid(String field, UnaryOperator<TrainRequest.Builder> change) {

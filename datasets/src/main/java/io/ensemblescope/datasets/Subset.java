@@ -1,0 +1,7 @@
+package io.ensemblescope.datasets;
+
+/** Which split of a dataset. */
+public enum Subset {
+    TRAIN,
+    TEST
+}

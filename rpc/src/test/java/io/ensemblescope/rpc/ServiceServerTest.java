@@ -1,0 +1,86 @@
+package io.ensemblescope.rpc;
+
+import io.ensemblescope.testing.Promtool;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ensemblescope.api.v1.ModelRef;
+import io.ensemblescope.api.v1.TrainerServiceGrpc;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.reflection.v1.ServerReflectionGrpc;
+import io.grpc.reflection.v1.ServerReflectionRequest;
+import io.grpc.reflection.v1.ServerReflectionResponse;
+import io.grpc.stub.StreamObserver;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** A ServiceServer over real loopback netty: health, reflection, gRPC meters and a Prometheus endpoint. */
+class ServiceServerTest {
+
+    @Test
+    void servesHealthReflectionAndPromtoolCleanMetrics() throws Exception {
+        ServiceServer server = ServiceServer.builder("test", Meters.newRegistry("test")).port(0).metricsPort(0)
+                .addService(new TrainerServiceGrpc.TrainerServiceImplBase() {}).build().start();
+        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+        try {
+            var health = HealthGrpc.newBlockingStub(channel);
+            assertEquals(ServingStatus.SERVING, health.check(HealthCheckRequest.newBuilder()
+                    .setService(TrainerServiceGrpc.SERVICE_NAME).build()).getStatus());
+
+            List<String> services = listServices(channel);
+            assertTrue(services.contains(TrainerServiceGrpc.SERVICE_NAME), services.toString());
+
+            StatusRuntimeException e = org.junit.jupiter.api.Assertions.assertThrows(StatusRuntimeException.class,
+                    () -> TrainerServiceGrpc.newBlockingStub(channel).getCheckpoint(ModelRef.getDefaultInstance()));
+            assertEquals(Status.Code.UNIMPLEMENTED, e.getStatus().getCode());
+
+            HttpResponse<String> scrape = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + server.metricsPort() + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, scrape.statusCode());
+            assertTrue(scrape.body().contains("grpc_server_requests_received"), "gRPC meters exported");
+            assertTrue(scrape.body().contains("process_resident_memory_bytes"), "RSS exported");
+            Promtool.assertValid(scrape.body());
+        } finally {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            server.stop(5);
+        }
+    }
+
+    private static List<String> listServices(ManagedChannel channel) {
+        CompletableFuture<List<String>> names = new CompletableFuture<>();
+        StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(channel).serverReflectionInfo(
+                new StreamObserver<>() {
+                    @Override
+                    public void onNext(ServerReflectionResponse r) {
+                        List<String> out = new ArrayList<>();
+                        r.getListServicesResponse().getServiceList().forEach(s -> out.add(s.getName()));
+                        names.complete(out);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        names.completeExceptionally(t);
+                    }
+
+                    @Override
+                    public void onCompleted() {}
+                });
+        requests.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
+        requests.onCompleted();
+        return names.join();
+    }
+}
