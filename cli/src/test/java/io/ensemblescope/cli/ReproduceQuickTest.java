@@ -71,6 +71,8 @@ class ReproduceQuickTest {
         }
         assertTrue(md.contains("This run's answer"), "the comparison section");
         assertTrue(md.contains("Configuration to rerun"));
+        assertTrue(md.contains("These are reference measurements of an independent implementation, not this run's"),
+                "the MNIST reference measurements, marked as such");
         assertFalse(md.contains("NaN"), "finite metrics");
 
         JsonNode json = new ObjectMapper().readTree(dir.resolve("report.json").toFile());

@@ -86,7 +86,8 @@ public final class ReproduceCommand implements Callable<Integer> {
                     inferenceFromMetrics != null ? inferenceFromMetrics : c.inferenceTarget(), retrain, System.err)
                     .run(plan)
                     .withNotes(plan.notes())
-                    .withReferences(study.equals("cifar10") ? List.of(PaperNumbers.cifar10()) : List.of());
+                    .withReferences(study.equals("cifar10") ? List.of(PaperNumbers.cifar10())
+                            : List.of(MnistReference.table()));
             ReportWriter.Written written = new ReportWriter().write(results, dir);
             String comparison = Comparison.markdown(results);
             String rerun = rerunSection(plan, (System.nanoTime() - start) / 1e9);
