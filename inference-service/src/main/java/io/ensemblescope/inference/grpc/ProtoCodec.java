@@ -41,7 +41,7 @@ public final class ProtoCodec {
         InputDType dtype = switch (t.getDtype()) {
             case FLOAT32 -> InputDType.FLOAT32;
             case UINT8 -> InputDType.UINT8;
-            default -> throw new IllegalArgumentException("input.dtype: must be FLOAT32 or UINT8, got "
+            case DTYPE_UNSPECIFIED, UNRECOGNIZED -> throw new IllegalArgumentException("input.dtype: must be FLOAT32 or UINT8, got "
                     + t.getDtype());
         };
         long[] shape = t.getShapeList().stream().mapToLong(Long::longValue).toArray();
@@ -86,8 +86,23 @@ public final class ProtoCodec {
         return out;
     }
 
+    /** Exhaustive, without default: a method added to core fails to compile here. */
     public static Method method(io.ensemblescope.core.models.Method m) {
-        return Method.valueOf(m.name());
+        return switch (m) {
+            case SINGLE -> Method.SINGLE;
+            case MC_DROPOUT -> Method.MC_DROPOUT;
+            case DEEP_ENSEMBLE -> Method.DEEP_ENSEMBLE;
+            case BATCH_ENSEMBLE -> Method.BATCH_ENSEMBLE;
+        };
+    }
+
+    static ModelState state(io.ensemblescope.inference.serving.ModelState s) {
+        return switch (s) {
+            case AVAILABLE -> ModelState.AVAILABLE;
+            case LOADING -> ModelState.LOADING;
+            case READY -> ModelState.READY;
+            case FAILED_TO_LOAD -> ModelState.FAILED_TO_LOAD;
+        };
     }
 
     /** The request's batching, or null to use the server default. */
@@ -113,7 +128,7 @@ public final class ProtoCodec {
                 .setClasses(m.classes())
                 .addAllClassNames(m.classNames())
                 .setNormalization(norm)
-                .setState(ModelState.valueOf(v.state().name()))
+                .setState(state(v.state()))
                 .setDefaultMcSamples(m.network().mcSamples())
                 .setArchitecture(m.network().architecture())
                 .setDevice(v.device())

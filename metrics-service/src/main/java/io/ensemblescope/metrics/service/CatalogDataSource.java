@@ -4,7 +4,6 @@ import io.ensemblescope.api.v1.DatasetSpec;
 import io.ensemblescope.datasets.DatasetCatalog;
 import io.ensemblescope.datasets.DatasetRequest;
 import io.ensemblescope.datasets.ImageDataset;
-import io.ensemblescope.datasets.Subset;
 import java.nio.file.Path;
 
 /** RunEvaluation's data through core's dataset catalog; an unspecified subset means the test set. */
@@ -22,8 +21,8 @@ public final class CatalogDataSource implements EvaluationDataSource {
 
     /** The catalog request a spec names. */
     static DatasetRequest request(DatasetSpec spec) {
-        Subset subset = spec.getSubset() == io.ensemblescope.api.v1.Subset.TRAIN ? Subset.TRAIN : Subset.TEST;
-        return new DatasetRequest(spec.getName(), subset, spec.getOffset(), spec.getLimit(), spec.getShift(),
-                spec.getPath().isEmpty() ? null : Path.of(spec.getPath()), spec.getSeed());
+        return new DatasetRequest(spec.getName(), MetricsProtos.subset(spec.getSubset()), spec.getOffset(),
+                spec.getLimit(), spec.getShift(), spec.getPath().isEmpty() ? null : Path.of(spec.getPath()),
+                spec.getSeed());
     }
 }

@@ -1,8 +1,6 @@
 package io.ensemblescope.trainer.jobs;
 
-import io.ensemblescope.api.v1.BatchMode;
 import io.ensemblescope.api.v1.DatasetSpec;
-import io.ensemblescope.api.v1.FastWeightInit;
 import io.ensemblescope.api.v1.OptimizerSpec;
 import io.ensemblescope.api.v1.TrainRequest;
 import io.ensemblescope.core.checkpoint.CheckpointStore;
@@ -33,7 +31,7 @@ public final class TrainRequests {
 
     public static JobSpec toJobSpec(TrainRequest r, DatasetCatalog catalog) {
         CheckpointStore.checkName(r.getModelName(), "model_name");
-        Method method = method(r);
+        Method method = TrainerProtos.method(r.getMethod());
         int members = method.isEnsemble() ? r.getMembers() : 1;
         if (method.isEnsemble() && members < 2) {
             throw new IllegalArgumentException("members: must be >= 2 for " + method + ", got " + r.getMembers());
@@ -71,7 +69,8 @@ public final class TrainRequests {
                 .stream().mapToInt(Integer::intValue).toArray(),
                 r.getLrSchedule().getGamma() == 0 ? 1f : r.getLrSchedule().getGamma(), r.getEpochs(),
                 r.getBatchSize(), r.getEarlyStoppingPatience(),
-                r.getBatchEnsemble().getBatchMode() == BatchMode.SPLIT, r.getArchitecture().startsWith("resnet"));
+                TrainerProtos.splitBatch(r.getBatchEnsemble().getBatchMode()),
+                r.getArchitecture().startsWith("resnet"));
         return new JobSpec(r.getModelName(), network, config, describe(r.getDataset()), fraction,
                 JobSpec.expandSeeds(r.getSeedsList(), network.replicas()));
     }
@@ -82,20 +81,8 @@ public final class TrainRequests {
             throw new IllegalArgumentException("dataset.name: unknown '" + d.getName() + "', known: "
                     + catalog.names());
         }
-        Subset subset = d.getSubset() == io.ensemblescope.api.v1.Subset.TEST ? Subset.TEST : Subset.TRAIN;
-        return new DatasetRequest(d.getName(), subset, d.getOffset(), d.getLimit(), d.getShift(),
-                d.getPath().isEmpty() ? null : Path.of(d.getPath()), d.getSeed());
-    }
-
-    private static Method method(TrainRequest r) {
-        return switch (r.getMethod()) {
-            case SINGLE -> Method.SINGLE;
-            case MC_DROPOUT -> Method.MC_DROPOUT;
-            case DEEP_ENSEMBLE -> Method.DEEP_ENSEMBLE;
-            case BATCH_ENSEMBLE -> Method.BATCH_ENSEMBLE;
-            default -> throw new IllegalArgumentException("method: must be SINGLE, MC_DROPOUT, DEEP_ENSEMBLE or "
-                    + "BATCH_ENSEMBLE, got " + r.getMethod());
-        };
+        return new DatasetRequest(d.getName(), TrainerProtos.subset(d.getSubset()), d.getOffset(), d.getLimit(),
+                d.getShift(), d.getPath().isEmpty() ? null : Path.of(d.getPath()), d.getSeed());
     }
 
     private static BatchEnsembleOptions batchEnsemble(TrainRequest r, int members, Architecture arch) {
@@ -108,19 +95,13 @@ public final class TrainRequests {
         if (o.getInitStd() < 0) {
             throw new IllegalArgumentException("batch_ensemble.init_std: must be >= 0, got " + o.getInitStd());
         }
-        var init = o.getInit() == FastWeightInit.RANDOM_SIGN
-                ? io.ensemblescope.core.layers.FastWeightInit.RANDOM_SIGN
-                : io.ensemblescope.core.layers.FastWeightInit.NORMAL;
+        var init = TrainerProtos.fastWeightInit(o.getInit());
         float std = o.getInitStd() == 0 ? 0.5f : o.getInitStd();
         return new BatchEnsembleOptions(members, rank, init, std, o.getMember0Unperturbed());
     }
 
     private static OptimizerConfig optimizer(OptimizerSpec o) {
-        OptimizerConfig.Kind kind = switch (o.getKind()) {
-            case SGD -> OptimizerConfig.Kind.SGD;
-            case ADAMW -> OptimizerConfig.Kind.ADAMW;
-            default -> OptimizerConfig.Kind.ADAM;
-        };
+        OptimizerConfig.Kind kind = TrainerProtos.optimizer(o.getKind());
         float lr = o.getLearningRate() == 0 ? 1e-3f : o.getLearningRate();
         try {
             return new OptimizerConfig(kind, lr, o.getMomentum(), o.getNesterov(), o.getWeightDecay());
@@ -132,7 +113,7 @@ public final class TrainRequests {
     private static Map<String, Object> describe(DatasetSpec d) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", d.getName());
-        m.put("subset", d.getSubset() == io.ensemblescope.api.v1.Subset.TEST ? "test" : "train");
+        m.put("subset", TrainerProtos.subset(d.getSubset()) == Subset.TEST ? "test" : "train");
         m.put("offset", d.getOffset());
         m.put("limit", d.getLimit());
         m.put("shift", d.getShift());

