@@ -1,13 +1,14 @@
 package io.ensemblescope.cli;
 
 import io.ensemblescope.core.engine.Engines;
+import io.ensemblescope.rpc.CommandLines;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code escope} command. */
 @Command(name = "escope", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
         description = "Train, serve and audit efficient neural-network ensembles.",
-        subcommands = {VersionCommand.class, TrainCommand.class, ServeCommand.class, ModelsCommand.class, EvaluateCommand.class,
+        subcommands = {VersionCommand.class, TrainCommand.class, ModelsCommand.class, EvaluateCommand.class,
             BenchCommand.class, Cifar10CCommand.class, io.ensemblescope.cli.reproduce.ReproduceCommand.class})
 public final class Escope {
 
@@ -19,10 +20,15 @@ public final class Escope {
 
     /** The command line with one-line errors instead of stack traces. */
     public static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new Escope());
-        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            cmd.getErr().println("escope: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
-            return 1;
+        CommandLine cl = CommandLines.oneLineErrors(new Escope(), "escope");
+        cl.addSubcommand("serve", ServeCommand.commandLine());
+        // Handlers set on the root reach subcommands added before the call only; set it again for serve's tree.
+        cl.setExecutionExceptionHandler(cl.getExecutionExceptionHandler());
+        cl.setExecutionStrategy(parsed -> {
+            if (parsed.hasSubcommand() && parsed.subcommand().commandSpec().name().equals("serve")) {
+                System.setProperty(ServeCommand.LOG_LEVEL_PROPERTY, "info");
+            }
+            return new CommandLine.RunLast().execute(parsed);
         });
         return cl;
     }

@@ -19,12 +19,13 @@ final class ModelsCommand implements Callable<Integer> {
     @Option(names = "--trainer", description = "host:port of a running trainer (default: read --store directly).")
     String trainer;
 
-    @Option(names = "--store", description = "Checkpoint store.")
-    Path store = Defaults.store();
+    @Option(names = "--store", description = "Checkpoint store (default: $ESCOPE_STORE, else"
+            + " ~/.cache/ensemblescope/checkpoints).")
+    Path store;
 
     @Override
     public Integer call() throws Exception {
-        try (Targets.Trainer t = Targets.trainer(trainer, store, "cpu")) {
+        try (Targets.Trainer t = Targets.trainer(trainer, trainer == null ? Defaults.store(store) : null, "cpu")) {
             var list = TrainerServiceGrpc.newBlockingStub(t.channel()).listCheckpoints(
                     ListCheckpointsRequest.newBuilder().setModelName(name).build()).getCheckpointsList();
             System.out.printf("%-48s %-6s %-15s %3s %-10s %8s  %s%n", "NAME", "VER", "METHOD", "K", "ARCH",

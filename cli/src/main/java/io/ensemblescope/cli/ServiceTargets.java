@@ -17,8 +17,9 @@ public final class ServiceTargets {
     @Option(names = "--metrics", description = "host:port of a running metrics service.")
     String metrics;
 
-    @Option(names = "--store", description = "Checkpoint store of the in-process services.")
-    Path store = Defaults.store();
+    @Option(names = "--store", description = "Checkpoint store of the in-process services (default: $ESCOPE_STORE,"
+            + " else ~/.cache/ensemblescope/checkpoints).")
+    Path store;
 
     @Option(names = "--device", description = "auto, cpu, gpu or gpu:N for the in-process services.")
     String device = "auto";
@@ -29,6 +30,6 @@ public final class ServiceTargets {
     }
 
     public Connections open() throws Exception {
-        return Connections.open(trainer, inference, metrics, store, device);
+        return Connections.open(trainer, inference, metrics, local() ? Defaults.store(store) : null, device);
     }
 }

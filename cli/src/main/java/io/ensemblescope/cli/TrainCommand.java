@@ -38,8 +38,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--trainer", description = "host:port of a running trainer (default: one in this process).")
     String trainer;
 
-    @Option(names = "--store", description = "Checkpoint store of an in-process trainer.")
-    Path store = Defaults.store();
+    @Option(names = "--store", description = "Checkpoint store of an in-process trainer (default: $ESCOPE_STORE,"
+            + " else ~/.cache/ensemblescope/checkpoints).")
+    Path store;
 
     @Option(names = "--device", description = "auto, cpu, gpu or gpu:N.")
     String device = "auto";
@@ -128,7 +129,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--name is required");
         }
         TrainRequest request = request();
-        try (Targets.Trainer t = Targets.trainer(trainer, store, device)) {
+        try (Targets.Trainer t = Targets.trainer(trainer, trainer == null ? Defaults.store(store) : null, device)) {
             Iterator<TrainEvent> events = TrainerServiceGrpc.newBlockingStub(t.channel()).startTraining(request);
             int runs = request.getMethod() == Method.DEEP_ENSEMBLE ? members : 1;
             TrainEvent done = TrainingProgress.follow(events, new ProgressBar(System.err, "train " + name), runs);

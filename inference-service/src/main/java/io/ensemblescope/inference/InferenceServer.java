@@ -7,16 +7,18 @@ import io.ensemblescope.inference.grpc.InferenceGrpcService;
 import io.ensemblescope.inference.serving.BatchingConfig;
 import io.ensemblescope.inference.serving.InferenceEngine;
 import io.ensemblescope.inference.serving.ServingOptions;
+import io.ensemblescope.rpc.CommandLines;
 import io.ensemblescope.rpc.Meters;
+import io.ensemblescope.rpc.ServerOptions;
 import io.ensemblescope.rpc.ServiceServer;
+import io.ensemblescope.rpc.StoreOption;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -28,15 +30,14 @@ import picocli.CommandLine.Option;
 @Command(name = "inference-server", mixinStandardHelpOptions = true,
         description = "Serves EnsembleScope checkpoints with per-member probabilities over gRPC.")
 public final class InferenceServer implements Callable<Integer> {
-    @Option(names = "--port", defaultValue = "50052", description = "gRPC port (default ${DEFAULT-VALUE}).")
-    int port;
+    public static final int DEFAULT_PORT = 50052;
+    public static final int DEFAULT_METRICS_PORT = 9102;
 
-    @Option(names = "--metrics-port", defaultValue = "9102",
-            description = "Prometheus HTTP port, /metrics (default ${DEFAULT-VALUE}).")
-    int metricsPort;
+    @Mixin
+    ServerOptions listen = new ServerOptions(DEFAULT_PORT, DEFAULT_METRICS_PORT);
 
-    @Option(names = "--store", required = true, description = "Checkpoint store root directory.")
-    Path store;
+    @Mixin
+    StoreOption store = new StoreOption();
 
     @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, gpu or gpu:N (default auto).")
     String device;
@@ -70,7 +71,8 @@ public final class InferenceServer implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Running running = start(port, metricsPort, maxInboundBytes, new CheckpointStore(store), options());
+        CheckpointStore checkpoints = new CheckpointStore(store.readable());
+        Running running = start(listen.port(), listen.metricsPort(), maxInboundBytes, checkpoints, options());
         running.server().blockUntilShutdown();
         running.engine().close();
         return 0;
@@ -119,6 +121,6 @@ public final class InferenceServer implements Callable<Integer> {
 
     public static void main(String[] args) {
         Engines.offline();
-        System.exit(new CommandLine(new InferenceServer()).execute(args));
+        System.exit(CommandLines.oneLineErrors(new InferenceServer(), "inference-server").execute(args));
     }
 }

@@ -4,8 +4,11 @@ import io.ensemblescope.api.v1.ExecutorKind;
 import io.ensemblescope.core.checkpoint.CheckpointStore;
 import io.ensemblescope.datasets.DatasetCatalog;
 import io.ensemblescope.core.engine.Engines;
+import io.ensemblescope.rpc.CommandLines;
 import io.ensemblescope.rpc.Meters;
+import io.ensemblescope.rpc.ServerOptions;
 import io.ensemblescope.rpc.ServiceServer;
+import io.ensemblescope.rpc.StoreOption;
 import io.ensemblescope.trainer.executor.LocalExecutor;
 import io.ensemblescope.trainer.executor.TrainingExecutor;
 import io.ensemblescope.trainer.executor.kubernetes.KubernetesExecutor;
@@ -18,8 +21,8 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The trainer service: TrainerService over gRPC, Prometheus on its own port. */
@@ -28,14 +31,11 @@ public final class TrainerServer implements Callable<Integer> {
     public static final int DEFAULT_PORT = 50051;
     public static final int DEFAULT_METRICS_PORT = 9101;
 
-    @Option(names = "--port", description = "gRPC port (0 = any free port).")
-    int port = DEFAULT_PORT;
+    @Mixin
+    ServerOptions listen = new ServerOptions(DEFAULT_PORT, DEFAULT_METRICS_PORT);
 
-    @Option(names = "--metrics-port", description = "Prometheus HTTP port (-1 = none).")
-    int metricsPort = DEFAULT_METRICS_PORT;
-
-    @Option(names = "--store", description = "Checkpoint store root.")
-    Path store = Path.of(System.getProperty("user.home"), ".cache", "ensemblescope", "checkpoints");
+    @Mixin
+    StoreOption store = new StoreOption();
 
     @Option(names = "--device", description = "auto, cpu, gpu or gpu:N.")
     String device = "auto";
@@ -56,9 +56,8 @@ public final class TrainerServer implements Callable<Integer> {
     /** Starts a trainer on {@code port} (0: any) with metrics on {@code metricsPort} (0: any, negative: none). */
     public static ServiceServer start(int port, int metricsPort, Path store, String device) throws Exception {
         TrainerServer t = new TrainerServer();
-        t.port = port;
-        t.metricsPort = metricsPort;
-        t.store = store;
+        t.listen = new ServerOptions(port, metricsPort);
+        t.store.with(store);
         t.device = device;
         return t.start();
     }
@@ -66,8 +65,8 @@ public final class TrainerServer implements Callable<Integer> {
     /** Builds and starts the server with this command's options. */
     public ServiceServer start() throws Exception {
         Engines.offline();
+        CheckpointStore checkpoints = new CheckpointStore(store.writable());
         PrometheusMeterRegistry registry = Meters.newRegistry("trainer");
-        CheckpointStore checkpoints = new CheckpointStore(store);
         Map<ExecutorKind, TrainingExecutor> executors = new EnumMap<>(ExecutorKind.class);
         JobManager[] holder = new JobManager[1];
         executors.put(ExecutorKind.LOCAL, new LocalExecutor(DatasetCatalog.shared(), Engines.device(device),
@@ -80,7 +79,7 @@ public final class TrainerServer implements Callable<Integer> {
         jobs = new JobManager(checkpoints, DatasetCatalog.shared(), executors,
                 KubernetesExecutorEnvironment.defaultExecutor(env), maxJobs, maxQueued, registry);
         holder[0] = jobs;
-        server = ServiceServer.builder("trainer", registry).port(port).metricsPort(metricsPort)
+        server = listen.configure(ServiceServer.builder("trainer", registry))
                 .addService(new TrainerServiceImpl(jobs, checkpoints))
                 .beforeStop(jobs::close)
                 .build().start();
@@ -99,6 +98,6 @@ public final class TrainerServer implements Callable<Integer> {
 
     public static void main(String[] args) {
         Engines.offline();
-        System.exit(new CommandLine(new TrainerServer()).execute(args));
+        System.exit(CommandLines.oneLineErrors(new TrainerServer(), "trainer-server").execute(args));
     }
 }

@@ -3,26 +3,32 @@ package io.ensemblescope.metrics.service;
 import io.ensemblescope.datasets.DatasetCatalog;
 import io.ensemblescope.core.engine.Engines;
 import io.ensemblescope.metrics.evaluation.EvaluationLimits;
+import io.ensemblescope.core.checkpoint.CheckpointStore;
+import io.ensemblescope.rpc.CommandLines;
 import io.ensemblescope.rpc.Meters;
+import io.ensemblescope.rpc.ServerOptions;
 import io.ensemblescope.rpc.ServiceServer;
+import io.ensemblescope.rpc.StoreOption;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The metrics service's main: gRPC (with health and reflection) plus a Prometheus endpoint. */
 @Command(name = "metrics-server", mixinStandardHelpOptions = true,
         description = "Serves EnsembleScope's MetricsService: Evaluate, RunEvaluation, WeightDiversity.")
 public final class MetricsServer implements Callable<Integer> {
-    @Option(names = "--port", defaultValue = "50053", description = "gRPC port (0 picks a free one).")
-    int port;
+    public static final int DEFAULT_PORT = 50053;
+    public static final int DEFAULT_METRICS_PORT = 9103;
 
-    @Option(names = "--metrics-port", defaultValue = "9103",
-            description = "Prometheus /metrics HTTP port (0 picks a free one, negative serves none).")
-    int metricsPort;
+    @Mixin
+    ServerOptions listen = new ServerOptions(DEFAULT_PORT, DEFAULT_METRICS_PORT);
+
+    @Mixin
+    StoreOption store = new StoreOption();
 
     @Option(names = "--inference-target", defaultValue = "",
             description = "Inference service host:port used when a RunEvaluation request names none.")
@@ -32,22 +38,20 @@ public final class MetricsServer implements Callable<Integer> {
             description = "Most samples one evaluation may hold (about 30 bytes each are kept).")
     long maxSamples;
 
-    @Option(names = "--store", description = "Checkpoint store root, for WeightDiversity (default: the user cache).")
-    java.nio.file.Path store = java.nio.file.Path.of(System.getProperty("user.home"), ".cache", "ensemblescope",
-            "checkpoints");
-
     public static void main(String[] args) {
         Engines.offline();
-        System.exit(new CommandLine(new MetricsServer()).execute(args));
+        System.exit(CommandLines.oneLineErrors(new MetricsServer(), "metrics-server").execute(args));
     }
 
     @Override
     public Integer call() throws Exception {
-        ServiceServer server = start(port, metricsPort, inferenceTarget,
+        // WeightDiversity reads checkpoints from the store the trainer writes.
+        CheckpointStore checkpoints = new CheckpointStore(store.readable());
+        ServiceServer server = start(listen.port(), listen.metricsPort(), inferenceTarget,
                 new EvaluationLimits(EvaluationLimits.DEFAULT.maxMembers(), EvaluationLimits.DEFAULT.maxSplits(),
                         maxSamples),
                 new CatalogDataSource(DatasetCatalog.shared()),
-                new StoreCheckpointWeights(new io.ensemblescope.core.checkpoint.CheckpointStore(store)));
+                new StoreCheckpointWeights(checkpoints));
         server.blockUntilShutdown();
         return 0;
     }
