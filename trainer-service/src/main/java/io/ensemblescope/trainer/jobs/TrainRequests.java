@@ -17,7 +17,8 @@ import io.ensemblescope.core.models.NetworkSpec;
 import io.ensemblescope.core.routines.JobSpec;
 import io.ensemblescope.core.routines.OptimizerConfig;
 import io.ensemblescope.core.routines.TrainConfig;
-import java.nio.file.Path;
+import io.ensemblescope.core.text.ClientText;
+import io.ensemblescope.datasets.DataDirectories;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -52,8 +53,8 @@ public final class TrainRequests {
         try {
             arch = Architectures.get(r.getArchitecture(), 10);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("architecture: unknown '" + r.getArchitecture() + "', known: "
-                    + Architectures.names());
+            throw new IllegalArgumentException("architecture: unknown " + ClientText.quote(r.getArchitecture())
+                    + ", known: " + Architectures.names());
         }
         BatchEnsembleOptions be = method == Method.BATCH_ENSEMBLE ? batchEnsemble(r, members, arch) : null;
         int mc = r.getMcSamples() == 0 ? DEFAULT_MC_SAMPLES : r.getMcSamples();
@@ -76,15 +77,22 @@ public final class TrainRequests {
                 JobSpec.expandSeeds(r.getSeedsList(), network.replicas()));
     }
 
-    /** The training split the request names. */
+    /**
+     * The training split the request names; {@code dataset.path} names a data directory of this trainer's
+     * environment ({@link DataDirectories#ENV}, which its member processes and Jobs share), never a path.
+     */
     public static DatasetRequest dataset(DatasetSpec d, DatasetCatalog catalog) {
+        return dataset(d, catalog, DataDirectories.fromEnvironment(System::getenv));
+    }
+
+    static DatasetRequest dataset(DatasetSpec d, DatasetCatalog catalog, DataDirectories dirs) {
         if (!catalog.names().contains(d.getName())) {
-            throw new IllegalArgumentException("dataset.name: unknown '" + d.getName() + "', known: "
+            throw new IllegalArgumentException("dataset.name: unknown " + ClientText.quote(d.getName()) + ", known: "
                     + catalog.names());
         }
         Subset subset = d.getSubset() == io.ensemblescope.api.v1.Subset.TEST ? Subset.TEST : Subset.TRAIN;
         return new DatasetRequest(d.getName(), subset, d.getOffset(), d.getLimit(), d.getShift(),
-                d.getPath().isEmpty() ? null : Path.of(d.getPath()), d.getSeed());
+                dirs.resolve(d.getPath()).orElse(null), d.getSeed());
     }
 
     private static Method method(TrainRequest r) {
@@ -105,8 +113,9 @@ public final class TrainRequests {
             throw new IllegalArgumentException("batch_ensemble.rank: must be in [1, " + arch.maxRank()
                     + "] (min(in, out) of the smallest layer of " + arch.name() + "), got " + o.getRank());
         }
-        if (o.getInitStd() < 0) {
-            throw new IllegalArgumentException("batch_ensemble.init_std: must be >= 0, got " + o.getInitStd());
+        if (!(o.getInitStd() >= 0 && Float.isFinite(o.getInitStd()))) {
+            throw new IllegalArgumentException("batch_ensemble.init_std: must be finite and >= 0, got "
+                    + o.getInitStd());
         }
         var init = o.getInit() == FastWeightInit.RANDOM_SIGN
                 ? io.ensemblescope.core.layers.FastWeightInit.RANDOM_SIGN
