@@ -2,6 +2,7 @@ package io.ensemblescope.cli;
 
 import ai.djl.Device;
 import io.ensemblescope.core.checkpoint.CheckpointStore;
+import io.ensemblescope.datasets.DataDirectories;
 import io.ensemblescope.datasets.DatasetCatalog;
 import io.ensemblescope.core.engine.Engines;
 import io.ensemblescope.inference.InferenceServer;
@@ -34,6 +35,12 @@ public final class LocalServices implements AutoCloseable {
      * @param metricsPorts their Prometheus ports (0: any free port, negative: none)
      */
     public static LocalServices start(Path store, String device, int[] ports, int[] metricsPorts) throws Exception {
+        return start(store, device, ports, metricsPorts, DataDirectories.NONE);
+    }
+
+    /** As above, the metrics service offering {@code dataDirs} as the data directories datasets may name. */
+    public static LocalServices start(Path store, String device, int[] ports, int[] metricsPorts,
+                                      DataDirectories dataDirs) throws Exception {
         Engines.offline();
         Device dev = Engines.device(device);
         ServiceServer trainer = TrainerServer.start(ports[0], metricsPorts[0], store, device);
@@ -43,7 +50,7 @@ public final class LocalServices implements AutoCloseable {
                     ServingOptions.defaults(dev));
             ServiceServer metrics = MetricsServer.start(ports[2], metricsPorts[2],
                     "127.0.0.1:" + inference.server().port(), EvaluationLimits.DEFAULT,
-                    new CatalogDataSource(DatasetCatalog.shared()),
+                    new CatalogDataSource(DatasetCatalog.shared(), dataDirs),
                     new StoreCheckpointWeights(new CheckpointStore(store)));
             return new LocalServices(trainer, inference, metrics);
         } catch (Exception e) {

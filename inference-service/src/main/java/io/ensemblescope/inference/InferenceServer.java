@@ -5,6 +5,7 @@ import io.ensemblescope.core.checkpoint.CheckpointStore;
 import io.ensemblescope.core.engine.Engines;
 import io.ensemblescope.inference.grpc.InferenceGrpcService;
 import io.ensemblescope.inference.serving.BatchingConfig;
+import io.ensemblescope.inference.serving.BatchingLimits;
 import io.ensemblescope.inference.serving.InferenceEngine;
 import io.ensemblescope.inference.serving.ServingOptions;
 import io.ensemblescope.rpc.CommandLines;
@@ -65,6 +66,19 @@ public final class InferenceServer implements Callable<Integer> {
     @Option(names = "--max-inbound-bytes", defaultValue = "67108864", description = "Largest gRPC message accepted.")
     int maxInboundBytes;
 
+    @Option(names = "--limit-batching-delay-micros", defaultValue = "100000",
+            description = "Largest max_queue_delay_micros a LoadModel request may set (default ${DEFAULT-VALUE}).")
+    long limitQueueDelayMicros;
+
+    @Option(names = "--limit-batching-queue", defaultValue = "1024",
+            description = "Largest max_queue_size a LoadModel request may set (default ${DEFAULT-VALUE}).")
+    int limitQueueSize;
+
+    @Option(names = "--max-request-cost", defaultValue = "67108864",
+            description = "Most work one Predict may ask for: samples × members (MC-Dropout passes) × sample"
+                    + " elements; more is RESOURCE_EXHAUSTED (default ${DEFAULT-VALUE}).")
+    long maxRequestCost;
+
     @Option(names = "--autoload", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Load a model on its first request (default on; --no-autoload turns it off).")
     boolean autoload;
@@ -92,7 +106,8 @@ public final class InferenceServer implements Callable<Integer> {
         return new ServingOptions(devices, replicaThreads,
                 computeThreads > 0 ? computeThreads : d.computeThreads(), d.computeQueue(),
                 new BatchingConfig(maxBatchSize, maxQueueDelayMicros, maxQueueSize), d.maxRequestBatch(),
-                d.maxMcSamples(), d.maxForwardRows(), autoload);
+                d.maxMcSamples(), d.maxForwardRows(), autoload,
+                new BatchingLimits(d.maxRequestBatch(), limitQueueDelayMicros, limitQueueSize), maxRequestCost);
     }
 
     /** A started server and the engine behind it. */

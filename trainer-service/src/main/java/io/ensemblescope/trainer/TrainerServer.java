@@ -15,6 +15,7 @@ import io.ensemblescope.trainer.executor.kubernetes.KubernetesExecutor;
 import io.ensemblescope.trainer.executor.kubernetes.KubernetesExecutorEnvironment;
 import io.ensemblescope.trainer.grpc.TrainerServiceImpl;
 import io.ensemblescope.trainer.jobs.JobManager;
+import io.ensemblescope.trainer.jobs.TrainingLimits;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.util.EnumMap;
@@ -50,6 +51,15 @@ public final class TrainerServer implements Callable<Integer> {
     @Option(names = "--max-queued-jobs", description = "Jobs waiting beyond this are refused (RESOURCE_EXHAUSTED).")
     int maxQueued = 64;
 
+    @Option(names = "--max-members", description = "Largest ensemble size k a request may ask for.")
+    int maxMembers = TrainingLimits.DEFAULT.maxMembers();
+
+    @Option(names = "--max-batch-size", description = "Largest batch_size a request may ask for.")
+    int maxBatchSize = TrainingLimits.DEFAULT.maxBatchSize();
+
+    @Option(names = "--max-epochs", description = "Largest epochs a request may ask for.")
+    int maxEpochs = TrainingLimits.DEFAULT.maxEpochs();
+
     private ServiceServer server;
     private JobManager jobs;
 
@@ -77,7 +87,8 @@ public final class TrainerServer implements Callable<Integer> {
             executors.put(ExecutorKind.KUBERNETES, KubernetesExecutor.fromEnvironment());
         }
         jobs = new JobManager(checkpoints, DatasetCatalog.shared(), executors,
-                KubernetesExecutorEnvironment.defaultExecutor(env), maxJobs, maxQueued, registry);
+                KubernetesExecutorEnvironment.defaultExecutor(env), maxJobs, maxQueued, registry,
+                new TrainingLimits(maxMembers, maxBatchSize, maxEpochs, TrainingLimits.DEFAULT.maxMcSamples()));
         holder[0] = jobs;
         server = listen.configure(ServiceServer.builder("trainer", registry))
                 .addService(new TrainerServiceImpl(jobs, checkpoints))

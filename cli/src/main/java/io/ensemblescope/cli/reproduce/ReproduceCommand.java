@@ -4,6 +4,7 @@ import com.google.protobuf.util.JsonFormat;
 import io.ensemblescope.cli.Connections;
 import io.ensemblescope.cli.ServiceTargets;
 import io.ensemblescope.cli.ProgressBar;
+import io.ensemblescope.datasets.DataDirectories;
 import io.ensemblescope.datasets.DatasetCatalog;
 import io.ensemblescope.datasets.DatasetFetcher;
 import io.ensemblescope.datasets.DatasetRequest;
@@ -61,7 +62,8 @@ public final class ReproduceCommand implements Callable<Integer> {
 
 
     @Option(names = "--inference-from-metrics",
-            description = "The inference address as the metrics service dials it (default: --inference).")
+            description = "Which inference target configured on the metrics service evaluations use"
+                    + " (--named-inference-target there; default: the metrics service's --inference-target).")
     String inferenceFromMetrics;
 
 
@@ -80,10 +82,10 @@ public final class ReproduceCommand implements Callable<Integer> {
         if (services.local()) {
             prefetch(plan);
         }
-        try (Connections c = services.open()) {
+        try (Connections c = services.open(dataDirectories())) {
             long start = System.nanoTime();
             StudyResults results = new StudyRunner(c.trainer(), c.inference(), c.metrics(),
-                    inferenceFromMetrics != null ? inferenceFromMetrics : c.inferenceTarget(), retrain, System.err)
+                    inferenceFromMetrics != null ? inferenceFromMetrics : "", retrain, System.err)
                     .run(plan)
                     .withNotes(plan.notes())
                     .withReferences(study.equals("cifar10") ? List.of(PaperNumbers.cifar10())
@@ -102,6 +104,18 @@ public final class ReproduceCommand implements Callable<Integer> {
         }
     }
 
+    /** The SVHN directory as the data directory the in-process metrics service offers (remote ones configure it). */
+    private DataDirectories dataDirectories() {
+        Path svhn = svhnDirectory();
+        return study.equals("cifar10") && svhn != null
+                ? DataDirectories.of(List.of(CifarStudy.SVHN_DATA_DIR + "=" + svhn)) : DataDirectories.NONE;
+    }
+
+    private Path svhnDirectory() {
+        String env = System.getenv(io.ensemblescope.datasets.RobustnessDatasets.SVHN_ENV);
+        return svhnDir != null ? svhnDir : env == null || env.isBlank() ? null : Path.of(env);
+    }
+
     StudyPlan plan() {
         if (seeds != null && seeds < 1) {
             throw new IllegalArgumentException("--seeds must be >= 1, got " + seeds);
@@ -110,8 +124,7 @@ public final class ReproduceCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--mc-samples must be >= 1, got " + mcSamples);
         }
         if (study.equals("cifar10")) {
-            String env = System.getenv(io.ensemblescope.datasets.RobustnessDatasets.SVHN_ENV);
-            Path svhn = svhnDir != null ? svhnDir : env == null || env.isBlank() ? null : Path.of(env);
+            Path svhn = svhnDirectory();
             return CifarStudy.plan(CifarStudy.Scale.parse(scale != null ? scale : quick ? "smoke" : "cpu"),
                     seeds != null ? seeds : 0, mcSamples, svhn,
                     io.ensemblescope.datasets.corrupt.FrostDirectory.locate().isPresent());

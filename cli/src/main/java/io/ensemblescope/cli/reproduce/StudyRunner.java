@@ -43,7 +43,8 @@ public final class StudyRunner {
     private final PrintStream progress;
 
     /**
-     * @param inferenceTarget the inference service's address as the metrics service must dial it
+     * @param inferenceTarget which inference target configured on the metrics service evaluations use; empty for its
+     *     default (the metrics service never dials an address a client names)
      * @param retrain train again even when a checkpoint of the same spec exists
      */
     public StudyRunner(Channel trainer, Channel inference, Channel metrics, String inferenceTarget, boolean retrain,

@@ -72,7 +72,7 @@ class CifarStudyTest {
         assertEquals(15, names(plan).stream().filter(n -> n.startsWith("cifar10c-") && n.endsWith("-5")).count());
         EvaluationDataset ood = plan.evaluation().get(plan.evaluation().size() - 1);
         assertEquals("svhn-test", ood.getSplit().getName());
-        assertEquals("/data/svhn", ood.getDataset().getPath());
+        assertEquals(CifarStudy.SVHN_DATA_DIR, ood.getDataset().getPath(), "a configured data directory, not a path");
         assertEquals(0, ood.getDataset().getLimit());
         assertTrue(plan.notes().stream().anyMatch(n -> n.contains("SVHN test (/data/svhn)")));
     }

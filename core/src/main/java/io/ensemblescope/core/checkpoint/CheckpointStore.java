@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.ensemblescope.core.models.EnsembleNetwork;
+import io.ensemblescope.core.text.ClientText;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,11 +29,15 @@ import java.util.stream.Stream;
  * replica. A version appears whole or not at all (built in a temp directory, fsynced, renamed); loading verifies
  * every file's size and sha256 and refuses a corrupt or partial version. Job work directories live under
  * {@code <root>/.jobs/}.
+ * <p>Names and versions come from clients: a name is {@code [A-Za-z0-9][A-Za-z0-9._-]*}, a version {@code v<digits>},
+ * and every path is followed to its real location and used only when that lies under the root, so neither a crafted
+ * version nor a symlink reaches outside the store, and an outside directory looks exactly like a missing one. A
+ * version whose manifest cannot be read is unavailable on its own; the rest of the store still lists and loads.
  */
 public final class CheckpointStore {
     public static final String MANIFEST = "manifest.json";
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
-    private static final Pattern VERSION = Pattern.compile("v(\\d+)");
+    private static final Pattern VERSION = Pattern.compile("v\\d{1,18}");
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
@@ -54,9 +59,19 @@ public final class CheckpointStore {
     /** Validates a model name, naming the field in the error. */
     public static String checkName(String name, String field) {
         if (name == null || !NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException(field + ": must match " + NAME.pattern() + ", got '" + name + "'");
+            throw new IllegalArgumentException(field + ": must match " + NAME.pattern() + ", got "
+                    + ClientText.quote(name));
         }
         return name;
+    }
+
+    /** Validates a version ({@code v<digits>}, or empty for the latest), naming the field in the error. */
+    public static String checkVersion(String version, String field) {
+        if (version != null && !version.isEmpty() && !VERSION.matcher(version).matches()) {
+            throw new IllegalArgumentException(field + ": must be v<digits> (e.g. v3), or empty for the latest, got "
+                    + ClientText.quote(version));
+        }
+        return version == null ? "" : version;
     }
 
     /**
@@ -94,22 +109,35 @@ public final class CheckpointStore {
         }
     }
 
-    /** Manifests of every complete version, optionally of one name, by name then version. */
+    /** Manifests of every readable version, optionally of one name, by name then version. */
     public List<Manifest> list(String nameFilter) throws IOException {
-        List<Manifest> out = new ArrayList<>();
+        return entries(nameFilter).stream().filter(StoreEntry::readable).map(StoreEntry::manifest).toList();
+    }
+
+    /**
+     * Every version directory, optionally of one name, by name then version, each with its manifest or the reason
+     * it cannot be read (a corrupt or partial version affects only itself).
+     */
+    public List<StoreEntry> entries(String nameFilter) throws IOException {
+        List<StoreEntry> out = new ArrayList<>();
         if (!Files.isDirectory(root)) {
             return out;
         }
         try (Stream<Path> names = Files.list(root)) {
             for (Path modelDir : names.filter(Files::isDirectory).sorted().toList()) {
                 String name = modelDir.getFileName().toString();
-                if (name.startsWith(".") || (nameFilter != null && !nameFilter.isEmpty() && !nameFilter.equals(name))) {
+                if (name.startsWith(".") || !NAME.matcher(name).matches()
+                        || (nameFilter != null && !nameFilter.isEmpty() && !nameFilter.equals(name))) {
                     continue;
                 }
                 for (String v : versions(name)) {
-                    Path m = modelDir.resolve(v).resolve(MANIFEST);
-                    if (Files.exists(m)) {
-                        out.add(JSON.readValue(m.toFile(), Manifest.class));
+                    try {
+                        out.add(StoreEntry.of(manifest(name, v)));
+                    } catch (IllegalStateException e) {
+                        out.add(StoreEntry.unreadable(name, v, e.getMessage()));
+                    } catch (IOException e) {
+                        out.add(StoreEntry.unreadable(name, v, "checkpoint " + name + "/" + v
+                                + " cannot be read (" + e.getClass().getSimpleName() + ")"));
                     }
                 }
             }
@@ -117,25 +145,41 @@ public final class CheckpointStore {
         return out;
     }
 
-    /** The manifest of {@code name}/{@code version}; an empty version means the latest. */
+    /**
+     * The manifest of {@code name}/{@code version}; an empty version means the latest.
+     *
+     * @throws IllegalArgumentException for a malformed name or version
+     * @throws NoSuchElementException   when the version is not in the store (outside directories included)
+     * @throws IllegalStateException    when it is there but partial or its manifest is corrupt
+     */
     public Manifest manifest(String name, String version) throws IOException {
         checkName(name, "model.name");
-        String v = version == null || version.isEmpty() ? latest(name) : version;
-        Path m = root.resolve(name).resolve(v).resolve(MANIFEST);
-        if (!Files.exists(m)) {
-            if (Files.isDirectory(m.getParent())) {
-                throw new IllegalStateException("checkpoint " + name + "/" + v + " is partial: no " + MANIFEST);
-            }
-            throw new NoSuchElementException("checkpoint " + name + "/" + v + " not found in " + root);
+        String v = checkVersion(version, "model.version").isEmpty() ? latest(name) : version;
+        Path dir = inside(root.resolve(name).resolve(v));
+        if (dir == null) {
+            throw new NoSuchElementException("checkpoint " + name + "/" + v + " not found");
         }
-        return JSON.readValue(m.toFile(), Manifest.class);
+        Path m = inside(dir.resolve(MANIFEST));
+        if (m == null || !Files.isRegularFile(m)) {
+            throw new IllegalStateException("checkpoint " + name + "/" + v + " is partial: no " + MANIFEST);
+        }
+        return ManifestFile.read(m, name, v);
+    }
+
+    /** The real location of {@code path} when it exists and lies under the store's root, else null. */
+    private Path inside(Path path) throws IOException {
+        if (!Files.exists(path)) {
+            return null;
+        }
+        Path real = path.toRealPath();
+        return real.startsWith(root.toRealPath()) ? real : null;
     }
 
     /** Latest version of a model, e.g. "v3". */
     public String latest(String name) {
         List<String> vs = versions(name);
         if (vs.isEmpty()) {
-            throw new NoSuchElementException("model " + name + " has no checkpoint in " + root);
+            throw new NoSuchElementException("model " + name + " has no checkpoint");
         }
         return vs.get(vs.size() - 1);
     }
@@ -149,8 +193,8 @@ public final class CheckpointStore {
     public void verify(Manifest m) throws IOException {
         Path dir = versionDir(m);
         for (Manifest.FileEntry f : m.files()) {
-            Path p = dir.resolve(f.path());
-            if (!Files.exists(p)) {
+            Path p = inside(dir.resolve(f.path()));
+            if (p == null) {
                 throw new IllegalStateException("checkpoint " + m.name() + "/" + m.version() + " is partial: "
                         + f.path() + " is missing");
             }
@@ -181,13 +225,22 @@ public final class CheckpointStore {
     }
 
     private List<String> versions(String name) {
-        Path dir = root.resolve(name);
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.map(p -> p.getFileName().toString()).filter(v -> VERSION.matcher(v).matches())
-                    .sorted(Comparator.comparingLong(CheckpointStore::number)).toList();
+        try {
+            Path dir = inside(root.resolve(name));
+            if (dir == null || !Files.isDirectory(dir)) {
+                return List.of();
+            }
+            List<String> out = new ArrayList<>();
+            try (Stream<Path> s = Files.list(dir)) {
+                for (Path p : s.toList()) {
+                    String v = p.getFileName().toString();
+                    if (VERSION.matcher(v).matches() && inside(p) != null) {
+                        out.add(v);
+                    }
+                }
+            }
+            out.sort(Comparator.comparingLong(CheckpointStore::number));
+            return out;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

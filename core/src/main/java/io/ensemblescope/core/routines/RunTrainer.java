@@ -139,7 +139,7 @@ public final class RunTrainer {
                         }
                     }
                     batcher.fill(order, from, b, x, y, random);
-                    lossSum += step(block, ps, ce, x, y, b, sample, k, cfg.splitBatch());
+                    lossSum += LossGuard.finite(step(block, ps, ce, x, y, b, sample, k, cfg.splitBatch()), epoch, step);
                     batches++;
                     step++;
                     imagesThisRun += b;

@@ -102,6 +102,7 @@ public final class ProtoCodec {
             case LOADING -> ModelState.LOADING;
             case READY -> ModelState.READY;
             case FAILED_TO_LOAD -> ModelState.FAILED_TO_LOAD;
+            case UNAVAILABLE -> ModelState.UNAVAILABLE;
         };
     }
 
@@ -113,6 +114,10 @@ public final class ProtoCodec {
 
     public static ModelInfo toInfo(ModelView v) {
         Manifest m = v.manifest();
+        if (m == null) {
+            return ModelInfo.newBuilder().setRef(ModelRef.newBuilder().setName(v.name()).setVersion(v.version()))
+                    .setState(ModelState.valueOf(v.state().name())).setReason(v.reason()).build();
+        }
         Normalization.Builder norm = Normalization.newBuilder();
         for (float f : m.normalizationMean()) {
             norm.addMean(f);
@@ -133,6 +138,7 @@ public final class ProtoCodec {
                 .setArchitecture(m.network().architecture())
                 .setDevice(v.device())
                 .setMaxRequestBatch(v.maxRequestBatch())
+                .setReason(v.reason())
                 .setBatching(BatchingOptions.newBuilder().setMaxBatchSize(v.batching().maxBatchSize())
                         .setMaxQueueDelayMicros(v.batching().maxQueueDelayMicros())
                         .setMaxQueueSize(v.batching().maxQueueSize()));

@@ -50,6 +50,7 @@ public final class InferenceEngine implements AutoCloseable {
             int members = model.members(call.mcSamples(), options.maxMcSamples());
             InputDecoder.Decoded input = InputDecoder.decode(call.input(), model.manifest(),
                     model.maxRequestBatch());
+            RequestCost.check(input.batch(), members, model.manifest(), options.maxRequestCost());
             call.checkAlive();
             result = model.submit(call, input, members, compute);
         } catch (Throwable e) {

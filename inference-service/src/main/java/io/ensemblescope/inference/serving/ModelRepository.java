@@ -3,6 +3,7 @@ package io.ensemblescope.inference.serving;
 import ai.djl.Device;
 import io.ensemblescope.core.checkpoint.CheckpointStore;
 import io.ensemblescope.core.checkpoint.Manifest;
+import io.ensemblescope.core.checkpoint.StoreEntry;
 import io.ensemblescope.core.models.EnsembleNetwork;
 import io.ensemblescope.core.models.Method;
 import java.io.IOException;
@@ -34,6 +35,7 @@ public final class ModelRepository implements AutoCloseable {
         final ReentrantLock lock = new ReentrantLock();
         volatile LoadedModel current;
         volatile ModelState state = ModelState.AVAILABLE;
+        volatile String failure = "";
     }
 
     ModelRepository(CheckpointStore store, ServingOptions options, ModelLoader loader, ServingMetrics metrics,
@@ -61,6 +63,7 @@ public final class ModelRepository implements AutoCloseable {
      */
     LoadedModel acquire(String name, String version) throws IOException {
         CheckpointStore.checkName(name, "model.name");
+        CheckpointStore.checkVersion(version, "model.version");
         while (true) {
             Slot slot = slots.get(name);
             LoadedModel m = slot == null ? null : slot.current;
@@ -97,8 +100,14 @@ public final class ModelRepository implements AutoCloseable {
         }
     }
 
-    /** Loads {@code name}/{@code version} ("" = latest) and makes it the serving version. */
+    /**
+     * Loads {@code name}/{@code version} ("" = latest) and makes it the serving version, with the requested batching
+     * (null: the server's default) when it lies within the server's {@link BatchingLimits}.
+     */
     public ModelView load(String name, String version, BatchingConfig batching) throws IOException {
+        if (batching != null) {
+            options.batchingLimits().check(batching);
+        }
         Manifest manifest = store.manifest(name, version == null ? "" : version);
         Slot slot = slots.computeIfAbsent(name, n -> new Slot());
         slot.lock.lock();
@@ -119,12 +128,15 @@ public final class ModelRepository implements AutoCloseable {
             LoadedModel fresh = open(manifest, batching);
             LoadedModel old = slot.current;
             slot.current = fresh;
+            slot.failure = "";
             setState(slot, manifest.name(), ModelState.READY);
             if (old != null) {
                 old.retire();
             }
             return fresh;
         } catch (IOException | RuntimeException e) {
+            slot.failure = manifest.version() + ": " + (e.getMessage() == null ? e.getClass().getSimpleName()
+                    : e.getMessage());
             setState(slot, manifest.name(), slot.current == null ? ModelState.FAILED_TO_LOAD : ModelState.READY);
             throw e;
         }
@@ -154,13 +166,16 @@ public final class ModelRepository implements AutoCloseable {
         }
     }
 
+    /** A request never exceeds the server's request batch; while batching it also fits one coalesced forward. */
     private int maxRequestBatch(BatchingConfig batching) {
-        return batching.enabled() ? batching.maxBatchSize() : options.maxRequestBatch();
+        return batching.enabled() ? Math.min(batching.maxBatchSize(), options.maxRequestBatch())
+                : options.maxRequestBatch();
     }
 
     /** Stops serving {@code name} (optionally only if {@code version} is the loaded one) and waits for its calls. */
     public void unload(String name, String version) throws InterruptedException {
         CheckpointStore.checkName(name, "model.name");
+        CheckpointStore.checkVersion(version, "model.version");
         Slot slot = slots.get(name);
         LoadedModel m;
         if (slot == null) {
@@ -185,11 +200,12 @@ public final class ModelRepository implements AutoCloseable {
         }
     }
 
-    /** Every version in the store, the loaded ones marked READY. */
+    /** Every version in the store, the loaded ones marked READY, unreadable ones UNAVAILABLE with the reason. */
     public List<ModelView> list() throws IOException {
         List<ModelView> out = new ArrayList<>();
-        for (Manifest m : store.list("")) {
-            out.add(describe(m));
+        for (StoreEntry e : store.entries("")) {
+            out.add(e.readable() ? describe(e.manifest()) : ModelView.unavailable(e.name(), e.version(),
+                    e.problem()));
         }
         return out;
     }
@@ -197,6 +213,7 @@ public final class ModelRepository implements AutoCloseable {
     /** One version's view without loading anything ("" = the loaded version, else the latest). */
     public ModelView describe(String name, String version) throws IOException {
         CheckpointStore.checkName(name, "model.name");
+        CheckpointStore.checkVersion(version, "model.version");
         Slot slot = slots.get(name);
         LoadedModel m = slot == null ? null : slot.current;
         if (m != null && (version == null || version.isEmpty() || version.equals(m.version()))) {
@@ -213,12 +230,12 @@ public final class ModelRepository implements AutoCloseable {
         }
         ModelState state = slot != null && slot.current == null && slot.state != ModelState.READY ? slot.state
                 : ModelState.AVAILABLE;
-        return new ModelView(manifest, state, options.primaryDevice().toString(), options.batching(),
-                maxRequestBatch(options.batching()));
+        return ModelView.of(manifest, state, options.primaryDevice().toString(), options.batching(),
+                maxRequestBatch(options.batching()), state == ModelState.FAILED_TO_LOAD ? slot.failure : "");
     }
 
     private ModelView view(LoadedModel m, ModelState state) {
-        return new ModelView(m.manifest(), state, m.device(), m.batching(), m.maxRequestBatch());
+        return ModelView.of(m.manifest(), state, m.device(), m.batching(), m.maxRequestBatch(), "");
     }
 
     private void setState(Slot slot, String name, ModelState state) {

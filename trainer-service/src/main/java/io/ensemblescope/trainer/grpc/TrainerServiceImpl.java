@@ -88,7 +88,8 @@ public final class TrainerServiceImpl extends TrainerServiceGrpc.TrainerServiceI
 
     @Override
     public void getCheckpoint(ModelRef request, StreamObserver<Checkpoint> observer) {
-        unary(observer, () -> toProto(store.manifest(request.getName(), request.getVersion())));
+        unary(observer, () -> toProto(store.manifest(CheckpointStore.checkName(request.getName(), "name"),
+                CheckpointStore.checkVersion(request.getVersion(), "version"))));
     }
 
     private Checkpoint toProto(Manifest m) throws java.io.IOException {

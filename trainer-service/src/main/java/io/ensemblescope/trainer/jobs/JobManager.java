@@ -13,6 +13,7 @@ import io.ensemblescope.core.checkpoint.CheckpointStore;
 import io.ensemblescope.core.checkpoint.Manifest;
 import io.ensemblescope.datasets.DatasetCatalog;
 import io.ensemblescope.core.routines.JobSpec;
+import io.ensemblescope.core.routines.LossGuard;
 import io.ensemblescope.core.routines.RunControl;
 import io.ensemblescope.core.routines.TrainingData;
 import io.ensemblescope.trainer.executor.JobContext;
@@ -54,6 +55,7 @@ public final class JobManager implements AutoCloseable {
     private final DatasetCatalog catalog;
     private final Map<ExecutorKind, TrainingExecutor> executors;
     private final ExecutorKind defaultExecutor;
+    private final TrainingLimits limits;
     private final ThreadPoolExecutor pool;
     private final Map<String, TrainingJob> jobs = new ConcurrentHashMap<>();
     private final AtomicReference<Double> lastImagesPerSecond = new AtomicReference<>(0.0);
@@ -62,6 +64,14 @@ public final class JobManager implements AutoCloseable {
 
     public JobManager(CheckpointStore store, DatasetCatalog catalog, Map<ExecutorKind, TrainingExecutor> executors,
                       ExecutorKind defaultExecutor, int concurrentJobs, int queuedJobs, MeterRegistry registry) {
+        this(store, catalog, executors, defaultExecutor, concurrentJobs, queuedJobs, registry, TrainingLimits.DEFAULT);
+    }
+
+    /** A manager refusing new jobs beyond {@code limits}. */
+    public JobManager(CheckpointStore store, DatasetCatalog catalog, Map<ExecutorKind, TrainingExecutor> executors,
+                      ExecutorKind defaultExecutor, int concurrentJobs, int queuedJobs, MeterRegistry registry,
+                      TrainingLimits limits) {
+        this.limits = limits;
         this.store = store;
         this.catalog = catalog;
         this.executors = Map.copyOf(executors);
@@ -94,18 +104,24 @@ public final class JobManager implements AutoCloseable {
      * @throws IllegalArgumentException naming the bad field
      * @throws java.util.concurrent.RejectedExecutionException when the queue is full
      */
-    public Job submit(TrainRequest request, Consumer<TrainEvent> subscriber) throws IOException {
-        JobSpec spec = TrainRequests.toJobSpec(request, catalog);
-        TrainingExecutor executor = executorFor(request);
-        String id = request.getResumeJobId().isEmpty() ? newId() : CheckpointStore.checkName(
-                request.getResumeJobId(), "resume_job_id");
+    public Job submit(TrainRequest asked, Consumer<TrainEvent> subscriber) throws IOException {
+        boolean resume = !asked.getResumeJobId().isEmpty();
+        String id = resume ? CheckpointStore.checkName(asked.getResumeJobId(), "resume_job_id") : newId();
         if (jobs.containsKey(id)) {
             throw new IllegalStateException("job " + id + " is already known to this trainer");
         }
         Path work = store.jobDir(id);
-        Files.createDirectories(work);
-        AtomicFiles.write(work.resolve(REQUEST_FILE),
-                JsonFormat.printer().print(request).getBytes(StandardCharsets.UTF_8));
+        TrainRequest request = resume ? Resumption.original(asked, work) : asked;
+        if (!resume) {
+            limits.check(request);
+        }
+        JobSpec spec = TrainRequests.toJobSpec(request, catalog);
+        TrainingExecutor executor = executorFor(request);
+        if (!resume) {
+            Files.createDirectories(work);
+            AtomicFiles.write(work.resolve(REQUEST_FILE),
+                    JsonFormat.printer().print(request).getBytes(StandardCharsets.UTF_8));
+        }
         TrainingJob job = new TrainingJob(id, request);
         if (subscriber != null) {
             job.subscribe(subscriber);
@@ -162,7 +178,11 @@ public final class JobManager implements AutoCloseable {
             job.publish(TrainEvent.newBuilder().setKind(TrainEvent.Kind.CANCELLED).setMember(-1)
                     .setMessage("cancelled").build());
         } catch (Exception | Error e) {
-            log.warn("job {} failed", job.id, e);
+            if (e instanceof LossGuard.DivergedException) {
+                log.warn("job {} failed: {}", job.id, e.getMessage()); // the request's fault, not the trainer's
+            } else {
+                log.warn("job {} failed", job.id, e);
+            }
             job.publish(TrainEvent.newBuilder().setKind(TrainEvent.Kind.FAILED).setMember(-1)
                     .setMessage(e.getClass().getSimpleName() + ": " + e.getMessage()).build());
         }

@@ -15,7 +15,8 @@ import io.ensemblescope.core.models.NetworkSpec;
 import io.ensemblescope.core.routines.JobSpec;
 import io.ensemblescope.core.routines.OptimizerConfig;
 import io.ensemblescope.core.routines.TrainConfig;
-import java.nio.file.Path;
+import io.ensemblescope.core.text.ClientText;
+import io.ensemblescope.datasets.DataDirectories;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -50,8 +51,8 @@ public final class TrainRequests {
         try {
             arch = Architectures.get(r.getArchitecture(), 10);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("architecture: unknown '" + r.getArchitecture() + "', known: "
-                    + Architectures.names());
+            throw new IllegalArgumentException("architecture: unknown " + ClientText.quote(r.getArchitecture())
+                    + ", known: " + Architectures.names());
         }
         BatchEnsembleOptions be = method == Method.BATCH_ENSEMBLE ? batchEnsemble(r, members, arch) : null;
         int mc = r.getMcSamples() == 0 ? DEFAULT_MC_SAMPLES : r.getMcSamples();
@@ -75,14 +76,21 @@ public final class TrainRequests {
                 JobSpec.expandSeeds(r.getSeedsList(), network.replicas()));
     }
 
-    /** The training split the request names. */
+    /**
+     * The training split the request names; {@code dataset.path} names a data directory of this trainer's
+     * environment ({@link DataDirectories#ENV}, which its member processes and Jobs share), never a path.
+     */
     public static DatasetRequest dataset(DatasetSpec d, DatasetCatalog catalog) {
+        return dataset(d, catalog, DataDirectories.fromEnvironment(System::getenv));
+    }
+
+    static DatasetRequest dataset(DatasetSpec d, DatasetCatalog catalog, DataDirectories dirs) {
         if (!catalog.names().contains(d.getName())) {
-            throw new IllegalArgumentException("dataset.name: unknown '" + d.getName() + "', known: "
+            throw new IllegalArgumentException("dataset.name: unknown " + ClientText.quote(d.getName()) + ", known: "
                     + catalog.names());
         }
         return new DatasetRequest(d.getName(), TrainerProtos.subset(d.getSubset()), d.getOffset(), d.getLimit(),
-                d.getShift(), d.getPath().isEmpty() ? null : Path.of(d.getPath()), d.getSeed());
+                d.getShift(), dirs.resolve(d.getPath()).orElse(null), d.getSeed());
     }
 
     private static BatchEnsembleOptions batchEnsemble(TrainRequest r, int members, Architecture arch) {
@@ -92,8 +100,9 @@ public final class TrainRequests {
             throw new IllegalArgumentException("batch_ensemble.rank: must be in [1, " + arch.maxRank()
                     + "] (min(in, out) of the smallest layer of " + arch.name() + "), got " + o.getRank());
         }
-        if (o.getInitStd() < 0) {
-            throw new IllegalArgumentException("batch_ensemble.init_std: must be >= 0, got " + o.getInitStd());
+        if (!(o.getInitStd() >= 0 && Float.isFinite(o.getInitStd()))) {
+            throw new IllegalArgumentException("batch_ensemble.init_std: must be finite and >= 0, got "
+                    + o.getInitStd());
         }
         var init = TrainerProtos.fastWeightInit(o.getInit());
         float std = o.getInitStd() == 0 ? 0.5f : o.getInitStd();
