@@ -56,6 +56,7 @@ public final class ServiceServer {
         NettyServerBuilder builder = NettyServerBuilder.forPort(port).maxInboundMessageSize(maxInboundBytes);
         MetricCollectingServerInterceptor meters = new MetricCollectingServerInterceptor(registry);
         CallOutcomes outcomes = new CallOutcomes();
+        TransportLog.install();
         for (BindableService service : services) {
             ServerServiceDefinition definition = RequestParsing.guard(service.bindService());
             builder.addService(ServerInterceptors.intercept(definition, outcomes, meters));

@@ -72,6 +72,26 @@ class RequestParsingTest {
     }
 
     @Test
+    void oversizedMessagesAreRefusedWithoutAStackTrace() throws Exception {
+        ServiceServer small = ServiceServer.builder("small", Meters.newRegistry("small")).port(0).metricsPort(-1)
+                .maxInboundMessageBytes(1024).addService(new TrainerServiceGrpc.TrainerServiceImplBase() {})
+                .build().start();
+        ManagedChannel toSmall = NettyChannelBuilder.forAddress("127.0.0.1", small.port()).usePlaintext().build();
+        try (GrpcLogRecorder grpcLog = new GrpcLogRecorder()) {
+            for (int i = 0; i < 3; i++) {
+                StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> TrainerServiceGrpc
+                        .newBlockingStub(toSmall).withDeadlineAfter(10, TimeUnit.SECONDS)
+                        .getJob(GetJobRequest.newBuilder().setJobId("j".repeat(4096)).build()));
+                assertEquals(Status.Code.RESOURCE_EXHAUSTED, e.getStatus().getCode(), e.getStatus().toString());
+            }
+            assertEquals(0, grpcLog.withThrowable().size(), "grpc-java logged: " + grpcLog.records());
+        } finally {
+            toSmall.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            small.stop(5);
+        }
+    }
+
+    @Test
     void reflectionStillDescribesTheGuardedService() {
         CompletableFuture<ServerReflectionResponse> answer = new CompletableFuture<>();
         StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(channel).serverReflectionInfo(

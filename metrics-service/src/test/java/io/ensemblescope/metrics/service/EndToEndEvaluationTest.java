@@ -129,6 +129,10 @@ class EndToEndEvaluationTest {
         assertEquals("fashion-mnist", de.getOod(0).getOodSplit());
         assertTrue(de.getOod(0).getScores(0).getAuroc() > 0.5, "OOD is detectable better than chance");
 
+        String scrape = metrics.registry().scrape();
+        assertTrue(scrape.contains("escope_metrics_report_accuracy{model=\"deep_ensemble\",service=\"metrics-service\""
+                + ",split=\"mnist\"} " + in.getAccuracy()), "gauges labelled by the served model");
+
         EvaluationReport single = evaluate("single", new ArrayList<>());
         assertEquals(1, single.getMembers());
         assertEquals(0.0, single.getSplits(0).getDisagreement(), 0.0, "one member cannot disagree");
