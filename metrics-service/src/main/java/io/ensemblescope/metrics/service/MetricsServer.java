@@ -1,6 +1,6 @@
 package io.ensemblescope.metrics.service;
 
-import io.ensemblescope.datasets.DatasetCatalog;
+import io.ensemblescope.datasets.catalog.DatasetCatalog;
 import io.ensemblescope.core.engine.Engines;
 import io.ensemblescope.metrics.evaluation.EvaluationLimits;
 import io.ensemblescope.rpc.Meters;
