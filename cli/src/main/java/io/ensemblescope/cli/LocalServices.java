@@ -3,7 +3,7 @@ package io.ensemblescope.cli;
 import ai.djl.Device;
 import io.ensemblescope.core.checkpoint.CheckpointStore;
 import io.ensemblescope.datasets.DataDirectories;
-import io.ensemblescope.datasets.DatasetCatalog;
+import io.ensemblescope.datasets.catalog.DatasetCatalog;
 import io.ensemblescope.core.engine.Engines;
 import io.ensemblescope.inference.InferenceServer;
 import io.ensemblescope.inference.serving.ServingOptions;

@@ -13,6 +13,8 @@ import io.ensemblescope.api.v1.Subset;
 import io.ensemblescope.api.v1.TrainEvent;
 import io.ensemblescope.api.v1.TrainRequest;
 import io.ensemblescope.api.v1.TrainerServiceGrpc;
+import io.ensemblescope.cli.progress.ProgressBar;
+import io.ensemblescope.cli.progress.TrainingProgress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -123,7 +125,7 @@ final class TrainCommand implements Callable<Integer> {
             if (jobDir == null || member == null) {
                 throw new IllegalArgumentException("--job-dir and --member go together");
             }
-            return io.ensemblescope.trainer.RunMain.run(jobDir, member, device, System.out);
+            return io.ensemblescope.trainer.executor.RunMain.run(jobDir, member, device, System.out);
         }
         if (name == null) {
             throw new IllegalArgumentException("--name is required");

@@ -1,9 +1,10 @@
 package io.ensemblescope.datasets;
 
+import io.ensemblescope.datasets.catalog.DatasetCatalog;
 import java.nio.file.Path;
 
 /**
- * What to load from the {@link DatasetCatalog}.
+ * What to load from the dataset catalog.
  *
  * @param name   dataset name, e.g. {@code mnist}, {@code fashion-mnist}, {@code cifar10}
  * @param subset train or test split

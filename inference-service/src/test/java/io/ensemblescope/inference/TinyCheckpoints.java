@@ -1,9 +1,9 @@
 package io.ensemblescope.inference;
 
 import ai.djl.Device;
-import io.ensemblescope.core.checkpoint.CheckpointAssembler;
+import io.ensemblescope.core.routines.CheckpointAssembler;
 import io.ensemblescope.core.checkpoint.CheckpointStore;
-import io.ensemblescope.datasets.DatasetCatalog;
+import io.ensemblescope.datasets.catalog.DatasetCatalog;
 import io.ensemblescope.datasets.DatasetRequest;
 import io.ensemblescope.datasets.ImageDataset;
 import io.ensemblescope.datasets.Subset;

@@ -2,7 +2,7 @@ package io.ensemblescope.trainer;
 
 import io.ensemblescope.api.v1.ExecutorKind;
 import io.ensemblescope.core.checkpoint.CheckpointStore;
-import io.ensemblescope.datasets.DatasetCatalog;
+import io.ensemblescope.datasets.catalog.DatasetCatalog;
 import io.ensemblescope.core.engine.Engines;
 import io.ensemblescope.rpc.CommandLines;
 import io.ensemblescope.rpc.Meters;

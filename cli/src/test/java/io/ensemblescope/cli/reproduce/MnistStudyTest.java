@@ -10,9 +10,9 @@ import io.ensemblescope.api.v1.TrainRequest;
 import io.ensemblescope.core.layers.BatchEnsembleOptions;
 import io.ensemblescope.core.layers.FastWeightInit;
 import io.ensemblescope.core.routines.JobSpec;
-import io.ensemblescope.datasets.DatasetCatalog;
+import io.ensemblescope.datasets.catalog.DatasetCatalog;
 import io.ensemblescope.reports.ReferenceTable;
-import io.ensemblescope.trainer.jobs.TrainRequests;
+import io.ensemblescope.trainer.request.TrainRequests;
 import org.junit.jupiter.api.Test;
 
 /** The MNIST preset trains BatchEnsemble as the paper's code does, and only BatchEnsemble gets those options. */

@@ -1,7 +1,6 @@
 package io.ensemblescope.core.checkpoint;
 
 import io.ensemblescope.core.models.NetworkSpec;
-import io.ensemblescope.core.routines.EpochRecord;
 import java.util.List;
 import java.util.Map;
 

@@ -3,6 +3,7 @@ package io.ensemblescope.core.routines;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.ensemblescope.core.checkpoint.AtomicFiles;
+import io.ensemblescope.core.checkpoint.EpochRecord;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package io.ensemblescope.metrics.service;
 
 import io.ensemblescope.datasets.DataDirectories;
-import io.ensemblescope.datasets.DatasetCatalog;
+import io.ensemblescope.datasets.catalog.DatasetCatalog;
 import io.ensemblescope.core.engine.Engines;
 import io.ensemblescope.metrics.evaluation.EvaluationLimits;
 import io.ensemblescope.core.checkpoint.CheckpointStore;

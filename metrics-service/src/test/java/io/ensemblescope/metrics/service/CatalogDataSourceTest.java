@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.ensemblescope.api.v1.DatasetSpec;
 import io.ensemblescope.api.v1.Subset;
 import io.ensemblescope.datasets.DataDirectories;
-import io.ensemblescope.datasets.DatasetCatalog;
+import io.ensemblescope.datasets.catalog.DatasetCatalog;
 import io.ensemblescope.datasets.DatasetRequest;
 import org.junit.jupiter.api.Test;
 

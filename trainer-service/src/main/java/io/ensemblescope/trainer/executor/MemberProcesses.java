@@ -1,11 +1,10 @@
 package io.ensemblescope.trainer.executor;
 
 import io.ensemblescope.api.v1.TrainEvent;
-import io.ensemblescope.core.routines.EpochRecord;
+import io.ensemblescope.core.checkpoint.EpochRecord;
 import io.ensemblescope.core.routines.LocalRuns;
 import io.ensemblescope.core.routines.RunControl;
 import io.ensemblescope.core.routines.RunFiles;
-import io.ensemblescope.trainer.RunMain;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -17,7 +17,7 @@ import io.ensemblescope.core.checkpoint.CheckpointStore;
 import io.ensemblescope.core.checkpoint.Manifest;
 import io.ensemblescope.rpc.Statuses;
 import io.ensemblescope.trainer.jobs.JobManager;
-import io.ensemblescope.trainer.jobs.TrainerProtos;
+import io.ensemblescope.trainer.request.TrainerProtos;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.nio.file.Files;

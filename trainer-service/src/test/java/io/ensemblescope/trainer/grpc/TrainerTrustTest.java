@@ -21,7 +21,7 @@ import io.ensemblescope.api.v1.TrainEvent;
 import io.ensemblescope.api.v1.TrainRequest;
 import io.ensemblescope.api.v1.TrainerServiceGrpc;
 import io.ensemblescope.core.checkpoint.CheckpointStore;
-import io.ensemblescope.datasets.DatasetCatalog;
+import io.ensemblescope.datasets.catalog.DatasetCatalog;
 import io.ensemblescope.rpc.Meters;
 import io.ensemblescope.trainer.executor.LocalExecutor;
 import io.ensemblescope.trainer.jobs.JobManager;

@@ -1,4 +1,4 @@
-package io.ensemblescope.core.routines;
+package io.ensemblescope.core.checkpoint;
 
 /**
  * One epoch of a run's history.

@@ -1,4 +1,4 @@
-package io.ensemblescope.core.routines;
+package io.ensemblescope.core.random;
 
 import java.util.SplittableRandom;
 

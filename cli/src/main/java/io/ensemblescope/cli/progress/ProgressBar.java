@@ -1,4 +1,4 @@
-package io.ensemblescope.cli;
+package io.ensemblescope.cli.progress;
 
 import java.io.PrintStream;
 import java.util.Locale;

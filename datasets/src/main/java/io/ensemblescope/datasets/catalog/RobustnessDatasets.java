@@ -1,5 +1,9 @@
-package io.ensemblescope.datasets;
+package io.ensemblescope.datasets.catalog;
 
+import io.ensemblescope.datasets.ImageDataset;
+import io.ensemblescope.datasets.Shift;
+import io.ensemblescope.datasets.ShiftFactory;
+import io.ensemblescope.datasets.Subset;
 import io.ensemblescope.datasets.corrupt.Cifar10CGenerator;
 import io.ensemblescope.datasets.corrupt.Cifar10CShift;
 import io.ensemblescope.datasets.corrupt.Corruptions;

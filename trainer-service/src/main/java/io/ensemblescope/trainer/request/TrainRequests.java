@@ -1,10 +1,10 @@
-package io.ensemblescope.trainer.jobs;
+package io.ensemblescope.trainer.request;
 
 import io.ensemblescope.api.v1.DatasetSpec;
 import io.ensemblescope.api.v1.OptimizerSpec;
 import io.ensemblescope.api.v1.TrainRequest;
 import io.ensemblescope.core.checkpoint.CheckpointStore;
-import io.ensemblescope.datasets.DatasetCatalog;
+import io.ensemblescope.datasets.catalog.DatasetCatalog;
 import io.ensemblescope.datasets.DatasetRequest;
 import io.ensemblescope.datasets.Subset;
 import io.ensemblescope.core.layers.BatchEnsembleOptions;

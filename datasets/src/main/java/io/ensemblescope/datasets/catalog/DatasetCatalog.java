@@ -1,5 +1,11 @@
-package io.ensemblescope.datasets;
+package io.ensemblescope.datasets.catalog;
 
+import io.ensemblescope.datasets.DatasetFetcher;
+import io.ensemblescope.datasets.DatasetRequest;
+import io.ensemblescope.datasets.ImageDataset;
+import io.ensemblescope.datasets.Shift;
+import io.ensemblescope.datasets.ShiftRegistry;
+import io.ensemblescope.datasets.Subset;
 import java.io.IOException;
 import java.lang.ref.SoftReference;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.ensemblescope.trainer.jobs;
+package io.ensemblescope.trainer.request;
 
 import io.ensemblescope.api.v1.BatchMode;
 import io.ensemblescope.api.v1.OptimizerKind;
@@ -9,8 +9,9 @@ import io.ensemblescope.datasets.Subset;
 
 /**
  * The trainer's enum mappings between the contract and core, each an exhaustive switch without {@code default}, so
- * a value added on either side fails to compile here instead of failing at run time. It lives beside
- * {@link JobManager} because the job manager keeps and resumes jobs as wire {@code TrainRequest}s.
+ * a value added on either side fails to compile here instead of failing at run time. It lives with
+ * {@link TrainRequests}, below the job manager and the executors, because both keep and re-read jobs as wire
+ * {@code TrainRequest}s ({@code request.json}).
  */
 public final class TrainerProtos {
     private TrainerProtos() {}

@@ -1,17 +1,17 @@
-package io.ensemblescope.trainer;
+package io.ensemblescope.trainer.executor;
 
 import com.google.protobuf.util.JsonFormat;
 import io.ensemblescope.api.v1.TrainRequest;
-import io.ensemblescope.datasets.DatasetCatalog;
+import io.ensemblescope.datasets.catalog.DatasetCatalog;
 import io.ensemblescope.core.engine.Engines;
-import io.ensemblescope.core.routines.EpochRecord;
+import io.ensemblescope.core.checkpoint.EpochRecord;
 import io.ensemblescope.core.routines.JobSpec;
 import io.ensemblescope.core.routines.LocalRuns;
 import io.ensemblescope.core.routines.RunControl;
 import io.ensemblescope.core.routines.RunResult;
 import io.ensemblescope.core.routines.TrainListener;
 import io.ensemblescope.core.routines.TrainingData;
-import io.ensemblescope.trainer.jobs.TrainRequests;
+import io.ensemblescope.trainer.request.TrainRequests;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,8 +1,9 @@
-package io.ensemblescope.trainer.jobs;
+package io.ensemblescope.trainer.request;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.ensemblescope.core.models.Method;
+import io.ensemblescope.trainer.request.TrainerProtos;
 import org.junit.jupiter.api.Test;
 
 class TrainerProtosTest {

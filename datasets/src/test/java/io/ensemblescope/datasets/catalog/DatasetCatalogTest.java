@@ -1,4 +1,4 @@
-package io.ensemblescope.datasets;
+package io.ensemblescope.datasets.catalog;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,6 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ensemblescope.datasets.DatasetFetcher;
+import io.ensemblescope.datasets.DatasetRequest;
+import io.ensemblescope.datasets.DatasetUnavailableException;
+import io.ensemblescope.datasets.FetchListener;
+import io.ensemblescope.datasets.ImageDataset;
+import io.ensemblescope.datasets.Subset;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;

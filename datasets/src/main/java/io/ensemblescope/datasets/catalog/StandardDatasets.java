@@ -1,5 +1,16 @@
-package io.ensemblescope.datasets;
+package io.ensemblescope.datasets.catalog;
 
+import io.ensemblescope.datasets.CifarPngStripReader;
+import io.ensemblescope.datasets.ContentCheck;
+import io.ensemblescope.datasets.DataFile;
+import io.ensemblescope.datasets.DatasetFetcher;
+import io.ensemblescope.datasets.DatasetFiles;
+import io.ensemblescope.datasets.DebianPackage;
+import io.ensemblescope.datasets.FetchSpec;
+import io.ensemblescope.datasets.IdxReader;
+import io.ensemblescope.datasets.ImageDataset;
+import io.ensemblescope.datasets.NpmPackage;
+import io.ensemblescope.datasets.Subset;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package io.ensemblescope.datasets.corrupt;
+package io.ensemblescope.datasets.corrupt.image;
 
 import java.util.Arrays;
 

@@ -1,4 +1,4 @@
-package io.ensemblescope.cli;
+package io.ensemblescope.cli.progress;
 
 import io.ensemblescope.api.v1.TrainEvent;
 import java.util.Iterator;

@@ -1,4 +1,4 @@
-package io.ensemblescope.datasets;
+package io.ensemblescope.datasets.catalog;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ensemblescope.datasets.DatasetFetcher;
+import io.ensemblescope.datasets.DatasetRequest;
+import io.ensemblescope.datasets.ImageDataset;
+import io.ensemblescope.datasets.Subset;
 import io.ensemblescope.datasets.corrupt.Cifar10CGenerator;
 import io.ensemblescope.datasets.corrupt.FrostDirectory;
 import io.ensemblescope.datasets.ood.GrayscaleTo32;

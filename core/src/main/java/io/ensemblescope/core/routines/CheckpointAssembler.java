@@ -1,14 +1,12 @@
-package io.ensemblescope.core.checkpoint;
+package io.ensemblescope.core.routines;
 
 import ai.djl.Device;
 import io.ensemblescope.datasets.ImageDataset;
 import io.ensemblescope.core.models.EnsembleNetwork;
-import io.ensemblescope.core.routines.EpochRecord;
-import io.ensemblescope.core.routines.JobSpec;
-import io.ensemblescope.core.routines.LocalRuns;
-import io.ensemblescope.core.routines.RunFiles;
-import io.ensemblescope.core.routines.RunResult;
-import io.ensemblescope.core.routines.TrainingData;
+import io.ensemblescope.core.checkpoint.CheckpointStore;
+import io.ensemblescope.core.checkpoint.EpochRecord;
+import io.ensemblescope.core.checkpoint.Evaluation;
+import io.ensemblescope.core.checkpoint.Manifest;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;

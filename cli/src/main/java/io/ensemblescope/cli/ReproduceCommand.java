@@ -1,14 +1,18 @@
-package io.ensemblescope.cli.reproduce;
+package io.ensemblescope.cli;
 
 import com.google.protobuf.util.JsonFormat;
-import io.ensemblescope.cli.Connections;
-import io.ensemblescope.cli.ServiceTargets;
-import io.ensemblescope.cli.ProgressBar;
+import io.ensemblescope.cli.progress.ProgressBar;
+import io.ensemblescope.cli.reproduce.CifarStudy;
+import io.ensemblescope.cli.reproduce.MnistReference;
+import io.ensemblescope.cli.reproduce.MnistStudy;
+import io.ensemblescope.cli.reproduce.PaperNumbers;
+import io.ensemblescope.cli.reproduce.StudyPlan;
+import io.ensemblescope.cli.reproduce.StudyRunner;
 import io.ensemblescope.datasets.DataDirectories;
-import io.ensemblescope.datasets.DatasetCatalog;
 import io.ensemblescope.datasets.DatasetFetcher;
 import io.ensemblescope.datasets.DatasetRequest;
 import io.ensemblescope.datasets.Subset;
+import io.ensemblescope.datasets.catalog.DatasetCatalog;
 import io.ensemblescope.reports.Comparison;
 import io.ensemblescope.reports.ReportWriter;
 import io.ensemblescope.reports.StudyResults;
@@ -112,7 +116,7 @@ public final class ReproduceCommand implements Callable<Integer> {
     }
 
     private Path svhnDirectory() {
-        String env = System.getenv(io.ensemblescope.datasets.RobustnessDatasets.SVHN_ENV);
+        String env = System.getenv(io.ensemblescope.datasets.catalog.RobustnessDatasets.SVHN_ENV);
         return svhnDir != null ? svhnDir : env == null || env.isBlank() ? null : Path.of(env);
     }
 
