@@ -25,11 +25,19 @@ final class ServeCommand implements Callable<Integer> {
 
     /** The serve command with one subcommand per service. */
     static CommandLine commandLine() {
-        return new CommandLine(new ServeCommand())
-                .addSubcommand("trainer", new TrainerServer())
-                .addSubcommand("inference", new InferenceServer())
-                .addSubcommand("metrics", new MetricsServer())
-                .addSubcommand("all", new ServeAllCommand());
+        CommandLine serve = new CommandLine(new ServeCommand());
+        add(serve, "trainer", new TrainerServer());
+        add(serve, "inference", new InferenceServer());
+        add(serve, "metrics", new MetricsServer());
+        add(serve, "all", new ServeAllCommand());
+        return serve;
+    }
+
+    /** Adds {@code command} under {@code name}, which its usage then shows too ("escope serve trainer"). */
+    private static void add(CommandLine serve, String name, Object command) {
+        CommandLine sub = new CommandLine(command);
+        sub.getCommandSpec().name(name);
+        serve.addSubcommand(name, sub);
     }
 
     @Override

@@ -116,8 +116,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--member0-unperturbed", description = "BatchEnsemble: member 0 keeps the plain W.")
     boolean member0;
 
-    @Option(names = "--executor", description = "local or kubernetes.")
-    String executor = "local";
+    @Option(names = "--executor", description = "local or kubernetes (default: the trainer's own default, which a"
+            + " Helm release sets to kubernetes).")
+    String executor;
 
     @Override
     public Integer call() throws Exception {
@@ -168,7 +169,20 @@ final class TrainCommand implements Callable<Integer> {
                         .setInit(fastInit.equals("random-sign") ? FastWeightInit.RANDOM_SIGN : FastWeightInit.NORMAL)
                         .setBatchMode(splitBatch ? BatchMode.SPLIT : BatchMode.TILE)
                         .setMember0Unperturbed(member0))
-                .setExecutor(executor.equals("kubernetes") ? ExecutorKind.KUBERNETES : ExecutorKind.LOCAL)
+                .setExecutor(executor())
                 .build();
+    }
+
+    /** Unspecified unless asked for, so the trainer's configured default applies. */
+    private ExecutorKind executor() {
+        if (executor == null) {
+            return ExecutorKind.EXECUTOR_KIND_UNSPECIFIED;
+        }
+        return switch (executor) {
+            case "local" -> ExecutorKind.LOCAL;
+            case "kubernetes" -> ExecutorKind.KUBERNETES;
+            default -> throw new IllegalArgumentException("--executor must be local or kubernetes, got "
+                    + (executor.length() > 128 ? executor.substring(0, 128) + "…" : executor));
+        };
     }
 }

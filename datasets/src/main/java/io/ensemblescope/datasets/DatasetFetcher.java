@@ -58,12 +58,26 @@ public final class DatasetFetcher {
         return new DatasetFetcher(defaultCacheRoot(System::getenv), true, System::getenv, FetchListener.NONE);
     }
 
+    /**
+     * {@code $ESCOPE_DATA}, else {@code ~/.cache/ensemblescope}. A user without a home directory (a container's:
+     * Java reports {@code user.home} as {@code ?}) must set the variable; there is no silent fallback to a relative
+     * or vanished path.
+     */
     public static Path defaultCacheRoot(UnaryOperator<String> env) {
+        return defaultCacheRoot(env, System.getProperty("user.home", "?"));
+    }
+
+    static Path defaultCacheRoot(UnaryOperator<String> env, String userHome) {
         String configured = env.apply(CACHE_ENV);
         if (configured != null && !configured.isBlank()) {
-            return Path.of(configured);
+            return Path.of(configured.trim());
         }
-        return Path.of(System.getProperty("user.home"), ".cache", "ensemblescope");
+        Path home = Path.of(userHome);
+        if (!home.isAbsolute() || !Files.isDirectory(home)) {
+            throw new IllegalStateException("no dataset cache: set " + CACHE_ENV
+                    + " (there is no home directory for the default ~/.cache/ensemblescope)");
+        }
+        return home.resolve(".cache").resolve("ensemblescope");
     }
 
     /** The same fetcher reporting progress to {@code progress}. */

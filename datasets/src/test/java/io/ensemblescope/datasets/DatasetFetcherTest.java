@@ -53,6 +53,21 @@ class DatasetFetcherTest {
     }
 
     @Test
+    void theCacheRootIsTheVariableElseTheHomeAndNeverAPathBelowAMissingHome(@TempDir Path home) {
+        Path configured = home.resolve("data");
+        assertEquals(configured, DatasetFetcher.defaultCacheRoot(
+                Map.of(DatasetFetcher.CACHE_ENV, configured.toString())::get, "?"));
+        assertEquals(home.resolve(".cache/ensemblescope"),
+                DatasetFetcher.defaultCacheRoot(Map.<String, String>of()::get, home.toString()));
+        // A pod's user has no passwd entry: Java reports user.home as "?", which must not become "/?/.cache/…".
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> DatasetFetcher.defaultCacheRoot(Map.<String, String>of()::get, "?"));
+        assertTrue(e.getMessage().contains(DatasetFetcher.CACHE_ENV), e.getMessage());
+        assertThrows(IllegalStateException.class,
+                () -> DatasetFetcher.defaultCacheRoot(Map.<String, String>of()::get, home.resolve("gone").toString()));
+    }
+
+    @Test
     void corruptCacheFileIsDetectedAndFetchedAgain() throws IOException {
         DatasetFetcher fetcher = fetcher(true, NO_ENV);
         DatasetFiles first = fetcher.resolve(StandardDatasets.MNIST_SPEC, null);

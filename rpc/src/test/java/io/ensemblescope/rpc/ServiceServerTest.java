@@ -53,6 +53,11 @@ class ServiceServerTest {
             assertEquals(200, scrape.statusCode());
             assertTrue(scrape.body().contains("grpc_server_requests_received"), "gRPC meters exported");
             assertTrue(scrape.body().contains("process_resident_memory_bytes"), "RSS exported");
+            // gRPC latency is a histogram with the fixed buckets (percentiles aggregate across pods), labeled
+            // status_code in snake case.
+            assertTrue(scrape.body().contains("grpc_server_processing_duration_seconds_bucket{"), scrape.body());
+            assertTrue(scrape.body().contains("le=\"0.25\""), "the fixed buckets");
+            assertTrue(scrape.body().contains("status_code=\"UNIMPLEMENTED\""), "snake-case status label");
             Promtool.assertValid(scrape.body());
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);

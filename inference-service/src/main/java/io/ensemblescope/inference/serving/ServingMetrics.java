@@ -1,5 +1,6 @@
 package io.ensemblescope.inference.serving;
 
+import io.ensemblescope.rpc.Meters;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -12,14 +13,11 @@ import java.util.function.Supplier;
 
 /**
  * The serving core's meters: requests and failures by model, method and reason; queue, compute and total latency
- * histograms with fixed buckets from 50 µs to 10 s; coalesced batch sizes; calls in flight; models loaded.
+ * histograms with the services' fixed buckets (Meters.LATENCY_BUCKETS); coalesced batch sizes; calls in flight; models loaded.
  */
 public final class ServingMetrics {
-    /** Latency bucket bounds, 50 µs … 10 s, roughly 1-2.5-5 per decade. */
-    static final Duration[] LATENCY_BUCKETS = {
-        micros(50), micros(100), micros(250), micros(500), micros(1_000), micros(2_500), micros(5_000),
-        micros(10_000), micros(25_000), micros(50_000), micros(100_000), micros(250_000), micros(500_000),
-        micros(1_000_000), micros(2_500_000), micros(5_000_000), micros(10_000_000)};
+    /** The services' latency buckets (50 µs … 30 min), shared so dashboards aggregate every timer alike. */
+    static final Duration[] LATENCY_BUCKETS = Meters.LATENCY_BUCKETS;
     static final double[] BATCH_BUCKETS = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096};
 
     private final MeterRegistry registry;
@@ -29,10 +27,6 @@ public final class ServingMetrics {
         this.registry = registry;
         Gauge.builder("inference.in.flight", inFlight, AtomicInteger::get)
                 .description("Prediction calls received and not yet answered").register(registry);
-    }
-
-    private static Duration micros(long us) {
-        return Duration.ofNanos(us * 1_000);
     }
 
     void bindLoadedModels(Supplier<Number> loaded) {

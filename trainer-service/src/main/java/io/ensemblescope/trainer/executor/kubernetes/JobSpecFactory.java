@@ -4,12 +4,15 @@ import static io.ensemblescope.trainer.executor.kubernetes.KubernetesNames.*;
 
 import io.kubernetes.client.custom.Quantity;
 import io.kubernetes.client.openapi.models.V1Capabilities;
+import io.kubernetes.client.openapi.models.V1ConfigMapEnvSource;
 import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1EmptyDirVolumeSource;
+import io.kubernetes.client.openapi.models.V1EnvFromSource;
 import io.kubernetes.client.openapi.models.V1EnvVar;
 import io.kubernetes.client.openapi.models.V1Job;
 import io.kubernetes.client.openapi.models.V1JobSpec;
 import io.kubernetes.client.openapi.models.V1LabelSelector;
+import io.kubernetes.client.openapi.models.V1LocalObjectReference;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaimVolumeSource;
 import io.kubernetes.client.openapi.models.V1PodSecurityContext;
@@ -30,12 +33,13 @@ import java.util.Map;
 
 /**
  * The batch/v1 Job template of one member attempt: {@code <command> train --job-dir <workDir> --member <i>} in the
- * escope image, with the checkpoint-store claim mounted, GPU limits, placement and a non-root read-only sandbox.
+ * escope image, with the checkpoint-store claim mounted, the release's environment (so a member finds its data where
+ * the services do), GPU limits, placement, the registry's pull secrets, and a non-root read-only sandbox under a
+ * ServiceAccount whose token is not mounted (a member never calls the API server).
  */
 public final class JobSpecFactory {
 
     static final String CONTAINER = "member";
-    static final String GPU_RESOURCE = "nvidia.com/gpu";
     static final String STORE_VOLUME = "checkpoint-store";
     static final String TMP_VOLUME = "tmp";
     /** The image's non-root user (distroless/Jib convention). */
@@ -81,7 +85,13 @@ public final class JobSpecFactory {
                         new V1Volume().name(STORE_VOLUME).persistentVolumeClaim(
                                 new V1PersistentVolumeClaimVolumeSource().claimName(config.pvcName())),
                         new V1Volume().name(TMP_VOLUME).emptyDir(new V1EmptyDirVolumeSource())))
-                .runtimeClassName(config.runtimeClassName());
+                .runtimeClassName(config.runtimeClassName())
+                .serviceAccountName(config.memberPod().serviceAccountName())
+                .automountServiceAccountToken(false);
+        if (!config.memberPod().imagePullSecrets().isEmpty()) {
+            pod.imagePullSecrets(config.memberPod().imagePullSecrets().stream()
+                    .map(name -> new V1LocalObjectReference().name(name)).toList());
+        }
         if (!config.nodeSelector().isEmpty()) {
             pod.nodeSelector(new HashMap<>(config.nodeSelector()));
         }
@@ -98,7 +108,7 @@ public final class JobSpecFactory {
     }
 
     private V1Container container(String jobId, Path workDir, int member) {
-        return new V1Container()
+        V1Container container = new V1Container()
                 .name(CONTAINER)
                 .image(config.image())
                 .command(new ArrayList<>(config.commandPrefix()))
@@ -114,6 +124,12 @@ public final class JobSpecFactory {
                         new V1VolumeMount().name(TMP_VOLUME).mountPath("/tmp")))
                 .securityContext(new V1SecurityContext().runAsNonRoot(true).readOnlyRootFilesystem(true)
                         .allowPrivilegeEscalation(false).capabilities(new V1Capabilities().drop(List.of("ALL"))));
+        String environment = config.memberPod().environmentConfigMap();
+        if (environment != null) {
+            // The release's ConfigMap, as the services get it: ESCOPE_DATA, DJL_CACHE_DIR and the rest.
+            container.envFrom(List.of(new V1EnvFromSource().configMapRef(new V1ConfigMapEnvSource().name(environment))));
+        }
+        return container;
     }
 
     private V1ResourceRequirements resources() {
@@ -125,7 +141,7 @@ public final class JobSpecFactory {
         put(limits, "memory", config.memoryLimit());
         if (config.gpus() > 0) {
             // Extended resources are set as limits; Kubernetes copies them to requests.
-            limits.put(GPU_RESOURCE, new Quantity(Integer.toString(config.gpus())));
+            limits.put(config.memberPod().gpuResource(), new Quantity(Integer.toString(config.gpus())));
         }
         V1ResourceRequirements resources = new V1ResourceRequirements();
         if (!requests.isEmpty()) {

@@ -12,7 +12,6 @@ import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.models.V1Job;
 import io.kubernetes.client.openapi.models.V1Pod;
-import io.kubernetes.client.util.Config;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +49,9 @@ public final class KubernetesExecutor implements TrainingExecutor {
 
     /** In a pod: the service account's credentials and the chart's ESCOPE_K8S_* variables; else ~/.kube/config. */
     public static KubernetesExecutor fromEnvironment() throws IOException {
-        return new KubernetesExecutor(Config.defaultClient(), KubernetesExecutorEnvironment.read(System.getenv()));
+        Map<String, String> env = System.getenv();
+        return new KubernetesExecutor(KubernetesExecutorEnvironment.apiClient(env),
+                KubernetesExecutorEnvironment.read(env));
     }
 
     @Override

@@ -27,12 +27,14 @@ import java.util.Map;
  * @param backoffLimit how many times a failed member is re-launched before the job fails
  * @param ttlSecondsAfterFinished Kubernetes garbage-collects finished Jobs after this long, as a safety net
  * @param pollInterval how often Jobs, Pods and progress files are read
+ * @param memberPod the release's environment, pull secrets, ServiceAccount and GPU resource name for member pods
  */
 public record KubernetesExecutorConfig(String namespace, String image, List<String> commandPrefix,
                                        String cpuRequest, String memoryRequest, String cpuLimit, String memoryLimit,
                                        int gpus, Map<String, String> nodeSelector, List<V1Toleration> tolerations,
                                        String runtimeClassName, String pvcName, Path mountPath, boolean spreadMembers,
-                                       int backoffLimit, int ttlSecondsAfterFinished, Duration pollInterval) {
+                                       int backoffLimit, int ttlSecondsAfterFinished, Duration pollInterval,
+                                       MemberPod memberPod) {
 
     public static final List<String> DEFAULT_COMMAND = List.of("escope");
 
@@ -43,6 +45,7 @@ public record KubernetesExecutorConfig(String namespace, String image, List<Stri
         commandPrefix = commandPrefix == null || commandPrefix.isEmpty() ? DEFAULT_COMMAND : List.copyOf(commandPrefix);
         nodeSelector = nodeSelector == null ? Map.of() : Map.copyOf(nodeSelector);
         tolerations = tolerations == null ? List.of() : List.copyOf(tolerations);
+        memberPod = memberPod == null ? MemberPod.DEFAULT : memberPod;
         if (mountPath == null || !mountPath.isAbsolute()) {
             throw new IllegalArgumentException("mountPath must be an absolute path, got " + mountPath);
         }
@@ -63,7 +66,7 @@ public record KubernetesExecutorConfig(String namespace, String image, List<Stri
     /** A CPU-only configuration with defaults for everything but the essentials. */
     public static KubernetesExecutorConfig basic(String namespace, String image, String pvcName, Path mountPath) {
         return new KubernetesExecutorConfig(namespace, image, DEFAULT_COMMAND, null, null, null, null, 0, Map.of(),
-                List.of(), null, pvcName, mountPath, true, 2, 3600, Duration.ofSeconds(2));
+                List.of(), null, pvcName, mountPath, true, 2, 3600, Duration.ofSeconds(2), MemberPod.DEFAULT);
     }
 
     private static void requireText(String value, String field) {

@@ -2,8 +2,12 @@ package io.ensemblescope.trainer.executor.kubernetes;
 
 import com.google.gson.reflect.TypeToken;
 import io.ensemblescope.api.v1.ExecutorKind;
+import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.JSON;
 import io.kubernetes.client.openapi.models.V1Toleration;
+import io.kubernetes.client.util.ClientBuilder;
+import io.kubernetes.client.util.Config;
+import io.kubernetes.client.util.credentials.TokenFileAuthentication;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -37,11 +41,24 @@ public final class KubernetesExecutorEnvironment {
     public static final String BACKOFF_LIMIT = "ESCOPE_K8S_BACKOFF_LIMIT";
     public static final String TTL_SECONDS = "ESCOPE_K8S_TTL_SECONDS_AFTER_FINISHED";
     public static final String POLL_MILLIS = "ESCOPE_K8S_POLL_MILLIS";
+    /** The release's ConfigMap, given to member pods as their environment (envFrom). */
+    public static final String ENV_CONFIG_MAP = "ESCOPE_K8S_ENV_CONFIGMAP";
+    /** Comma-separated Secret names member pods pull their image with. */
+    public static final String IMAGE_PULL_SECRETS = "ESCOPE_K8S_IMAGE_PULL_SECRETS";
+    /** The ServiceAccount member pods run under (no role, token not mounted). */
+    public static final String SERVICE_ACCOUNT = "ESCOPE_K8S_MEMBER_SERVICE_ACCOUNT";
+    /** The extended resource GPUs are counted in (nvidia.com/gpu, or a MIG profile). */
+    public static final String GPU_RESOURCE = "ESCOPE_K8S_GPU_RESOURCE";
+    /** Where the trainer's own ServiceAccount token, CA and namespace are mounted (the kubelet's default path). */
+    public static final String SERVICE_ACCOUNT_DIR = "ESCOPE_K8S_SERVICE_ACCOUNT_DIR";
+    /** Set by the kubelet in every pod: the API server's in-cluster address. */
+    static final String KUBERNETES_SERVICE_HOST = "KUBERNETES_SERVICE_HOST";
+    static final String KUBERNETES_SERVICE_PORT = "KUBERNETES_SERVICE_PORT";
     /** "kubernetes" or "local": the executor of requests that name none. */
     public static final String DEFAULT_EXECUTOR = "ESCOPE_DEFAULT_EXECUTOR";
 
-    /** Where Kubernetes mounts the pod's own namespace; used when {@link #NAMESPACE} is unset. */
-    static final Path SERVICE_ACCOUNT_NAMESPACE = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
+    /** Where Kubernetes mounts a pod's ServiceAccount credentials unless {@link #SERVICE_ACCOUNT_DIR} says otherwise. */
+    static final Path DEFAULT_SERVICE_ACCOUNT_DIR = Path.of("/var/run/secrets/kubernetes.io/serviceaccount");
 
     private KubernetesExecutorEnvironment() {}
 
@@ -65,8 +82,9 @@ public final class KubernetesExecutorEnvironment {
     /** The configuration described by {@code env}; unset optional variables take the documented defaults. */
     public static KubernetesExecutorConfig read(Map<String, String> env) {
         String namespace = env.getOrDefault(NAMESPACE, "");
-        if (namespace.isBlank() && Files.isReadable(SERVICE_ACCOUNT_NAMESPACE)) {
-            namespace = readString(SERVICE_ACCOUNT_NAMESPACE).trim();
+        Path namespaceFile = serviceAccountDir(env).resolve("namespace");
+        if (namespace.isBlank() && Files.isReadable(namespaceFile)) {
+            namespace = readString(namespaceFile).trim();
         }
         String command = env.getOrDefault(COMMAND, "");
         return new KubernetesExecutorConfig(namespace, env.get(IMAGE),
@@ -76,7 +94,40 @@ public final class KubernetesExecutorEnvironment {
                 integer(env, GPUS, 0), nodeSelector(env.get(NODE_SELECTOR)), tolerations(env.get(TOLERATIONS)),
                 blankToNull(env.get(RUNTIME_CLASS)), env.get(PVC), Path.of(env.getOrDefault(MOUNT_PATH, "/data")),
                 Boolean.parseBoolean(env.getOrDefault(SPREAD_MEMBERS, "true")), integer(env, BACKOFF_LIMIT, 2),
-                integer(env, TTL_SECONDS, 3600), Duration.ofMillis(integer(env, POLL_MILLIS, 2000)));
+                integer(env, TTL_SECONDS, 3600), Duration.ofMillis(integer(env, POLL_MILLIS, 2000)),
+                new MemberPod(env.get(ENV_CONFIG_MAP), names(env.get(IMAGE_PULL_SECRETS)), env.get(SERVICE_ACCOUNT),
+                        env.get(GPU_RESOURCE)));
+    }
+
+    /**
+     * The API client of a trainer in a pod: the kubelet's {@code KUBERNETES_SERVICE_HOST}/{@code _PORT} and the
+     * ServiceAccount's token (re-read as it rotates) and CA from {@link #SERVICE_ACCOUNT_DIR}. Outside a cluster,
+     * the usual kubeconfig lookup.
+     */
+    public static ApiClient apiClient(Map<String, String> env) throws IOException {
+        String host = env.get(KUBERNETES_SERVICE_HOST);
+        if (host == null || host.isBlank()) {
+            return Config.defaultClient();
+        }
+        Path dir = serviceAccountDir(env);
+        String port = env.getOrDefault(KUBERNETES_SERVICE_PORT, "443");
+        String authority = host.contains(":") ? "[" + host + "]" : host;
+        return new ClientBuilder().setBasePath("https://" + authority + ":" + port.trim())
+                .setCertificateAuthority(Files.readAllBytes(dir.resolve("ca.crt")))
+                .setAuthentication(new TokenFileAuthentication(dir.resolve("token").toString()))
+                .build();
+    }
+
+    static Path serviceAccountDir(Map<String, String> env) {
+        String dir = env.get(SERVICE_ACCOUNT_DIR);
+        return dir == null || dir.isBlank() ? DEFAULT_SERVICE_ACCOUNT_DIR : Path.of(dir.trim());
+    }
+
+    private static List<String> names(String commaSeparated) {
+        if (commaSeparated == null || commaSeparated.isBlank()) {
+            return List.of();
+        }
+        return Arrays.stream(commaSeparated.split(",")).map(String::trim).filter(n -> !n.isEmpty()).toList();
     }
 
     private static Map<String, String> nodeSelector(String json) {

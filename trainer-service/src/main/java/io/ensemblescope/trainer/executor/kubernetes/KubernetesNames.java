@@ -45,6 +45,15 @@ final class KubernetesNames {
         return head.isEmpty() ? hash : head + "-" + hash;
     }
 
+    /** Checks an object name the chart hands over (Secret, ConfigMap, ServiceAccount): a DNS-1123 subdomain. */
+    static String checkObjectName(String name, String field) {
+        if (name.length() > 253 || !name.matches("[a-z0-9]([-a-z0-9.]*[a-z0-9])?")) {
+            throw new IllegalArgumentException(field + " must be a Kubernetes object name (lower-case DNS subdomain), got '"
+                    + (name.length() > 128 ? name.substring(0, 128) + "…" : name) + "'");
+        }
+        return name;
+    }
+
     private static String trimEnds(String s) {
         return s.replaceAll("^[^A-Za-z0-9]+", "").replaceAll("[^A-Za-z0-9]+$", "");
     }

@@ -38,6 +38,23 @@ class KubernetesExecutorEnvironmentTest {
     }
 
     @Test
+    void readsTheMemberPodSettings() {
+        var env = new java.util.HashMap<>(MINIMAL);
+        env.putAll(Map.of("ESCOPE_K8S_ENV_CONFIGMAP", "escope", "ESCOPE_K8S_IMAGE_PULL_SECRETS", "a, b",
+                "ESCOPE_K8S_MEMBER_SERVICE_ACCOUNT", "escope-member", "ESCOPE_K8S_GPU_RESOURCE", "nvidia.com/mig-1g.10gb"));
+        MemberPod pod = KubernetesExecutorEnvironment.read(env).memberPod();
+        assertEquals(new MemberPod("escope", List.of("a", "b"), "escope-member", "nvidia.com/mig-1g.10gb"), pod);
+        assertEquals(MemberPod.DEFAULT, KubernetesExecutorEnvironment.read(MINIMAL).memberPod());
+        env.put("ESCOPE_K8S_GPU_RESOURCE", "gpu please");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> KubernetesExecutorEnvironment.read(env))
+                .getMessage().startsWith("gpuResource"));
+        env.remove("ESCOPE_K8S_GPU_RESOURCE");
+        env.put("ESCOPE_K8S_IMAGE_PULL_SECRETS", "Bad_Name");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> KubernetesExecutorEnvironment.read(env))
+                .getMessage().startsWith("imagePullSecrets"));
+    }
+
+    @Test
     void defaultsAreCpuOnlyWithTheEscopeCommand() {
         KubernetesExecutorConfig c = KubernetesExecutorEnvironment.read(MINIMAL);
         assertEquals(0, c.gpus());

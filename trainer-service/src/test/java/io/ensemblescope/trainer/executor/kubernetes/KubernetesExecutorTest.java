@@ -81,7 +81,8 @@ class KubernetesExecutorTest {
         KubernetesExecutorConfig config = new KubernetesExecutorConfig(NS, "registry.example/escope:gpu", null,
                 "2", "4Gi", "4", "8Gi", 1, Map.of("pool", "gpu"),
                 List.of(new V1Toleration().key("nvidia.com/gpu").operator("Exists").effect("NoSchedule")),
-                "nvidia", "escope-data", store, true, 0, 600, Duration.ofMillis(50));
+                "nvidia", "escope-data", store, true, 0, 600, Duration.ofMillis(50),
+                new MemberPod("escope-env", List.of("registry-cred"), "escope-member", "nvidia.com/mig-1g.10gb"));
         start(config, "job-42", 2);
 
         Job member0 = awaitJob("escope-job-42-m0-a0");
@@ -96,7 +97,13 @@ class KubernetesExecutorTest {
         assertEquals("registry.example/escope:gpu", container.getImage());
         assertEquals(List.of("escope"), container.getCommand());
         assertEquals(List.of("train", "--job-dir", workDir().toString(), "--member", "1"), container.getArgs());
-        assertEquals(new Quantity("1"), container.getResources().getLimits().get("nvidia.com/gpu"));
+        assertEquals(new Quantity("1"), container.getResources().getLimits().get("nvidia.com/mig-1g.10gb"));
+        assertEquals(1, container.getResources().getLimits().keySet().stream().filter(k -> k.contains("nvidia")).count());
+        // The release's environment (ESCOPE_DATA…), pull secrets, and an identity that cannot call the API server.
+        assertEquals("escope-env", container.getEnvFrom().get(0).getConfigMapRef().getName());
+        assertEquals("registry-cred", pod.getImagePullSecrets().get(0).getName());
+        assertEquals("escope-member", pod.getServiceAccountName());
+        assertFalse(pod.getAutomountServiceAccountToken());
         assertEquals(new Quantity("8Gi"), container.getResources().getLimits().get("memory"));
         assertEquals(new Quantity("2"), container.getResources().getRequests().get("cpu"));
         assertEquals(Map.of("pool", "gpu"), pod.getNodeSelector());
@@ -207,7 +214,7 @@ class KubernetesExecutorTest {
 
     private KubernetesExecutorConfig config(int backoffLimit) {
         return new KubernetesExecutorConfig(NS, "escope:cpu", null, null, null, null, null, 0, null, null, null,
-                "escope-data", store, false, backoffLimit, 60, Duration.ofMillis(50));
+                "escope-data", store, false, backoffLimit, 60, Duration.ofMillis(50), null);
     }
 
     private void start(KubernetesExecutorConfig config, String jobId, int runs) {
