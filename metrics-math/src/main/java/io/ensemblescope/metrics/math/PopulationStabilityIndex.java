@@ -2,11 +2,15 @@ package io.ensemblescope.metrics.math;
 
 /**
  * Population stability index of a distribution over fixed bins against a reference: PSI = Σ_b (a_b − e_b)·ln(a_b /
- * e_b), with a_b and e_b the actual and expected bin shares. Shares are Laplace-smoothed by half a count per bin,
- * (n_b + ½) / (n + ½·bins), so an empty bin on either side stays finite. Rule of thumb (credit scoring, where PSI
- * comes from): below 0.1 stable, 0.1–0.25 a moderate shift, above 0.25 a significant one.
+ * e_b), with a_b and e_b the actual and expected bin shares, each floored at {@value #FLOOR} so a bin empty on one
+ * side stays finite (a bin empty on both sides adds nothing, so identical distributions score exactly 0). Rule of
+ * thumb (credit scoring, where PSI comes from): below 0.1 stable, 0.1–0.25 a moderate shift, above 0.25 a
+ * significant one.
  */
 public final class PopulationStabilityIndex {
+    /** Smallest share a bin counts with. */
+    public static final double FLOOR = 1e-4;
+
     private PopulationStabilityIndex() {}
 
     /**
@@ -24,11 +28,10 @@ public final class PopulationStabilityIndex {
         if (e == 0 || a == 0) {
             return Double.NaN;
         }
-        int bins = expected.length;
         double psi = 0;
-        for (int b = 0; b < bins; b++) {
-            double pe = (expected[b] + 0.5) / (e + 0.5 * bins);
-            double pa = (actual[b] + 0.5) / (a + 0.5 * bins);
+        for (int b = 0; b < expected.length; b++) {
+            double pe = Math.max(FLOOR, expected[b] / e);
+            double pa = Math.max(FLOOR, actual[b] / a);
             psi += (pa - pe) * Math.log(pa / pe);
         }
         return psi;

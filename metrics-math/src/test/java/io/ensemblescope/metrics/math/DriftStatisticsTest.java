@@ -11,22 +11,21 @@ import org.junit.jupiter.api.Test;
 class DriftStatisticsTest {
 
     @Test
-    void psiByHandWithHalfCountSmoothing() {
-        long[] expected = {50, 30, 20, 0};
-        long[] actual = {10, 20, 30, 40};
-        double psi = 0;
-        for (int b = 0; b < 4; b++) {
-            double e = (expected[b] + 0.5) / (100 + 2);
-            double a = (actual[b] + 0.5) / (100 + 2);
-            psi += (a - e) * Math.log(a / e);
-        }
-        assertEquals(psi, PopulationStabilityIndex.of(expected, actual), 1e-15);
+    void psiByHandWithFlooredShares() {
+        long[] expected = {50, 30, 20, 0, 0};
+        long[] actual = {10, 20, 30, 40, 0};
+        double psi = (0.1 - 0.5) * Math.log(0.1 / 0.5)
+                + (0.2 - 0.3) * Math.log(0.2 / 0.3) + (0.3 - 0.2) * Math.log(0.3 / 0.2)
+                + (0.4 - 1e-4) * Math.log(0.4 / 1e-4); // the empty-on-both-sides bin adds nothing
+        assertEquals(psi, PopulationStabilityIndex.of(expected, actual), 1e-12);
         assertTrue(psi > 0.25, "a large shift");
         assertEquals(0, PopulationStabilityIndex.of(expected, expected), 0);
-        assertEquals(Double.NaN, PopulationStabilityIndex.of(expected, new long[4]));
+        // Same shape, different sample counts: still exactly 0.
+        assertEquals(0, PopulationStabilityIndex.of(new long[] {5000, 0, 0}, new long[] {1000, 0, 0}), 0);
+        assertEquals(Double.NaN, PopulationStabilityIndex.of(expected, new long[5]));
         assertThrows(IllegalArgumentException.class, () -> PopulationStabilityIndex.of(expected, new long[3]));
         assertThrows(IllegalArgumentException.class, () -> PopulationStabilityIndex.of(expected,
-                new long[] {1, -1, 0, 0}));
+                new long[] {1, -1, 0, 0, 0}));
     }
 
     @Test
