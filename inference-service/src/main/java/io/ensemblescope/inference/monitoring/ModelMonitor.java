@@ -3,16 +3,14 @@ package io.ensemblescope.inference.monitoring;
 import io.ensemblescope.core.checkpoint.Manifest;
 import io.ensemblescope.metrics.math.SampleStatistics;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -24,13 +22,15 @@ import java.util.function.ToDoubleFunction;
 final class ModelMonitor {
     private final String name;
     private final String version;
+    private final String method;
     private final MeterRegistry registry;
+    private final ServedHistograms served;
     private final ReferenceProfile reference;
     private final DriftWindow drift;
     private final CalibrationWindow calibration;
     private final PendingPredictions pending;
     private final Object pendingLock;
-    private final Map<ServedStatistic, DistributionSummary> histograms = new EnumMap<>(ServedStatistic.class);
+    private final DistributionDataPoint[] histograms;
     private final Counter labeled;
     private final Counter skipped;
     private final List<Meter> meters = new ArrayList<>();
@@ -40,20 +40,19 @@ final class ModelMonitor {
      * @param pendingLock guards {@link #pending()} (shared by every model so outcomes are applied atomically)
      */
     ModelMonitor(Manifest m, ReferenceProfile reference, MonitoringOptions options, MeterRegistry registry,
-                 Object pendingLock) {
+                 ServedHistograms served, Object pendingLock) {
         this.name = m.name();
         this.version = m.version();
+        this.method = m.network().method().name();
         this.registry = registry;
+        this.served = served;
+        this.histograms = served.of(name, method);
         this.reference = reference;
         this.pendingLock = pendingLock;
         this.drift = new DriftWindow(options.driftWindow());
         this.calibration = new CalibrationWindow(options.outcomeWindow());
         this.pending = new PendingPredictions(options.pendingFloats(), options.pendingRequests());
-        Tags tags = Tags.of("model", name, "method", m.network().method().name());
-        for (ServedStatistic s : ServedStatistic.values()) {
-            histograms.put(s, add(DistributionSummary.builder(s.meterName()).description(s.description())
-                    .baseUnit(s.unit()).serviceLevelObjectives(s.bounds()).tags(tags).register(registry)));
-        }
+        Tags tags = Tags.of("model", name, "method", method);
         gauge("inference.drift.window.samples", "Served samples in the drift window", tags, drift,
                 DriftWindow::size);
         gauge("inference.drift.reference.samples", "Samples of the reference profile (0: none loaded)", tags,
@@ -97,9 +96,9 @@ final class ModelMonitor {
     /** Histograms every sample and slides it into the drift window. */
     void observe(SampleStatistics s) {
         for (ServedStatistic stat : ServedStatistic.values()) {
-            DistributionSummary h = histograms.get(stat);
+            DistributionDataPoint h = histograms[stat.ordinal()];
             for (int j = 0; j < s.size(); j++) {
-                h.record(stat.of(s, j));
+                h.observe(stat.of(s, j));
             }
         }
         drift.add(s);
@@ -122,6 +121,7 @@ final class ModelMonitor {
 
     /** Removes every meter of this version. */
     void close() {
+        served.remove(name, method);
         meters.forEach(registry::remove);
         meters.clear();
     }

@@ -6,7 +6,7 @@ import io.ensemblescope.inference.serving.Prediction;
 import io.ensemblescope.inference.serving.ServingObserver;
 import io.ensemblescope.metrics.math.SampleStatistics;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,7 +33,8 @@ public final class UncertaintyMonitor implements ServingObserver {
     private static final Logger LOG = LoggerFactory.getLogger(UncertaintyMonitor.class);
 
     private final MonitoringOptions options;
-    private final MeterRegistry registry;
+    private final PrometheusMeterRegistry registry;
+    private final ServedHistograms histograms;
     private final Map<String, ModelMonitor> monitors = new ConcurrentHashMap<>();
     private final Object lifecycle = new Object();
     /** Guards every model's held predictions, so a report is validated and applied as one step. */
@@ -41,9 +42,10 @@ public final class UncertaintyMonitor implements ServingObserver {
     private final AtomicLong sequence = new AtomicLong();
     private final Counter unknown;
 
-    public UncertaintyMonitor(MonitoringOptions options, MeterRegistry registry) {
+    public UncertaintyMonitor(MonitoringOptions options, PrometheusMeterRegistry registry) {
         this.options = options;
         this.registry = registry;
+        this.histograms = new ServedHistograms(registry.getPrometheusRegistry());
         this.unknown = Counter.builder("inference.outcomes.unknown")
                 .description("Reported outcomes whose request id was not held").register(registry);
     }
@@ -62,7 +64,8 @@ public final class UncertaintyMonitor implements ServingObserver {
             if (old != null) {
                 old.close();
             }
-            monitors.put(manifest.name(), new ModelMonitor(manifest, reference, options, registry, pendingLock));
+            monitors.put(manifest.name(), new ModelMonitor(manifest, reference, options, registry, histograms,
+                    pendingLock));
         }
     }
 
