@@ -4,6 +4,8 @@ import ai.djl.Device;
 import io.ensemblescope.core.checkpoint.CheckpointStore;
 import io.ensemblescope.core.engine.Engines;
 import io.ensemblescope.inference.grpc.InferenceGrpcService;
+import io.ensemblescope.inference.monitoring.MonitoringOptions;
+import io.ensemblescope.inference.monitoring.UncertaintyMonitor;
 import io.ensemblescope.inference.serving.BatchingConfig;
 import io.ensemblescope.inference.serving.BatchingLimits;
 import io.ensemblescope.inference.serving.InferenceEngine;
@@ -83,10 +85,28 @@ public final class InferenceServer implements Callable<Integer> {
             description = "Load a model on its first request (default on; --no-autoload turns it off).")
     boolean autoload;
 
+    @Option(names = "--monitoring", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Uncertainty monitoring: histograms, drift and outcome feedback (default on;"
+                    + " --no-monitoring turns it off).")
+    boolean monitoring;
+
+    @Option(names = "--drift-window", defaultValue = "1000",
+            description = "Served samples per model in the drift window (default ${DEFAULT-VALUE}).")
+    int driftWindow;
+
+    @Option(names = "--outcome-window", defaultValue = "10000",
+            description = "Labeled samples per model in the rolling calibration window (default ${DEFAULT-VALUE}).")
+    int outcomeWindow;
+
+    @Option(names = "--outcome-pending-mib", defaultValue = "16",
+            description = "Memory per model for predictions awaiting their outcome, MiB (default ${DEFAULT-VALUE}).")
+    long outcomePendingMib;
+
     @Override
     public Integer call() throws Exception {
         CheckpointStore checkpoints = new CheckpointStore(store.readable());
-        Running running = start(listen.port(), listen.metricsPort(), maxInboundBytes, checkpoints, options());
+        Running running = start(listen.port(), listen.metricsPort(), maxInboundBytes, checkpoints, options(),
+                monitoringOptions());
         running.server().blockUntilShutdown();
         running.engine().close();
         return 0;
@@ -110,8 +130,14 @@ public final class InferenceServer implements Callable<Integer> {
                 new BatchingLimits(d.maxRequestBatch(), limitQueueDelayMicros, limitQueueSize), maxRequestCost);
     }
 
-    /** A started server and the engine behind it. */
-    public record Running(ServiceServer server, InferenceEngine engine) {
+    /** The monitoring flags, or null with --no-monitoring. */
+    MonitoringOptions monitoringOptions() {
+        return monitoring ? new MonitoringOptions(driftWindow, outcomeWindow, Math.multiplyExact(outcomePendingMib, 1L << 20),
+                MonitoringOptions.DEFAULT.pendingRequests()) : null;
+    }
+
+    /** A started server, the engine behind it and its uncertainty monitor (null when off). */
+    public record Running(ServiceServer server, InferenceEngine engine, UncertaintyMonitor monitor) {
         public void stop() throws InterruptedException {
             server.stop(30);
             engine.close();
@@ -121,17 +147,34 @@ public final class InferenceServer implements Callable<Integer> {
     /** Starts the service on {@code port} (0: any) with metrics on {@code metricsPort} (0: any, negative: none). */
     public static Running start(int port, int metricsPort, int maxInboundBytes, CheckpointStore store,
                                 ServingOptions options) throws IOException {
+        return start(port, metricsPort, maxInboundBytes, store, options, MonitoringOptions.DEFAULT);
+    }
+
+    /** As above, with uncertainty monitoring sized by {@code monitoring} (null: off). */
+    public static Running start(int port, int metricsPort, int maxInboundBytes, CheckpointStore store,
+                                ServingOptions options, MonitoringOptions monitoring) throws IOException {
         PrometheusMeterRegistry registry = Meters.newRegistry("inference");
-        return start(port, metricsPort, maxInboundBytes, new InferenceEngine(store, options, registry), registry);
+        return start(port, metricsPort, maxInboundBytes, new InferenceEngine(store, options, registry), registry,
+                monitoring);
     }
 
     public static Running start(int port, int metricsPort, int maxInboundBytes, InferenceEngine engine,
                                 PrometheusMeterRegistry registry) throws IOException {
-        InferenceGrpcService service = new InferenceGrpcService(engine);
+        return start(port, metricsPort, maxInboundBytes, engine, registry, MonitoringOptions.DEFAULT);
+    }
+
+    /** Serves {@code engine}; with {@code monitoring} non-null, observes it before the first call. */
+    public static Running start(int port, int metricsPort, int maxInboundBytes, InferenceEngine engine,
+                                PrometheusMeterRegistry registry, MonitoringOptions monitoring) throws IOException {
+        UncertaintyMonitor monitor = monitoring == null ? null : new UncertaintyMonitor(monitoring, registry);
+        if (monitor != null) {
+            engine.observe(monitor);
+        }
+        InferenceGrpcService service = new InferenceGrpcService(engine, monitor);
         ServiceServer server = ServiceServer.builder("inference", registry).port(port).metricsPort(metricsPort)
                 .maxInboundMessageBytes(maxInboundBytes).addService(service).build();
         service.reportHealth(server.health());
-        return new Running(server.start(), engine);
+        return new Running(server.start(), engine, monitor);
     }
 
     public static void main(String[] args) {

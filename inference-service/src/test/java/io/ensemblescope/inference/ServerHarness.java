@@ -6,7 +6,9 @@ import io.ensemblescope.api.v1.InferenceServiceGrpc;
 import io.ensemblescope.api.v1.ModelRef;
 import io.ensemblescope.api.v1.PredictRequest;
 import io.ensemblescope.api.v1.Tensor;
+import io.ensemblescope.core.checkpoint.CheckpointStore;
 import io.ensemblescope.datasets.ImageDataset;
+import io.ensemblescope.inference.monitoring.MonitoringOptions;
 import io.ensemblescope.inference.serving.ForwardListener;
 import io.ensemblescope.inference.serving.InferenceEngine;
 import io.ensemblescope.inference.serving.ModelLoader;
@@ -30,9 +32,15 @@ public final class ServerHarness implements AutoCloseable {
     public final InferenceServiceGrpc.InferenceServiceStub async;
 
     public ServerHarness(ServingOptions options, ForwardListener forwards, ModelLoader loader) throws IOException {
+        this(TinyCheckpoints.store(), options, forwards, loader, MonitoringOptions.DEFAULT);
+    }
+
+    /** A server over {@code store} with uncertainty monitoring sized by {@code monitoring} (null: off). */
+    public ServerHarness(CheckpointStore store, ServingOptions options, ForwardListener forwards, ModelLoader loader,
+                         MonitoringOptions monitoring) throws IOException {
         PrometheusMeterRegistry registry = Meters.newRegistry("inference");
-        engine = new InferenceEngine(TinyCheckpoints.store(), options, registry, forwards, loader);
-        running = InferenceServer.start(0, 0, MAX_INBOUND, engine, registry);
+        engine = new InferenceEngine(store, options, registry, forwards, loader);
+        running = InferenceServer.start(0, 0, MAX_INBOUND, engine, registry, monitoring);
         channel = ManagedChannelBuilder.forAddress("127.0.0.1", running.server().port()).usePlaintext()
                 .maxInboundMessageSize(64 * 1024 * 1024).build();
         blocking = InferenceServiceGrpc.newBlockingStub(channel);
@@ -60,6 +68,21 @@ public final class ServerHarness implements AutoCloseable {
                 .setInput(Tensor.newBuilder().addShape(n).addShape(1).addShape(28).addShape(28)
                         .setDtype(DType.UINT8).setRawData(ByteString.copyFrom(px)))
                 .setRequestId(model + "-" + from + "-" + n).build();
+    }
+
+    /** A server over {@code store} with CPU defaults and monitoring sized by {@code monitoring}. */
+    public static ServerHarness monitored(CheckpointStore store, MonitoringOptions monitoring) throws IOException {
+        return new ServerHarness(store, ServingOptions.defaults(ai.djl.Device.cpu()), ForwardListener.NONE,
+                store::load, monitoring);
+    }
+
+    /** The samples of the server's /metrics endpoint now. */
+    public io.ensemblescope.rpc.PrometheusText scrape() throws IOException, InterruptedException {
+        return io.ensemblescope.rpc.PrometheusText.scrape(metricsUrl());
+    }
+
+    public String metricsUrl() {
+        return "http://127.0.0.1:" + running.server().metricsPort() + "/metrics";
     }
 
     @Override

@@ -8,8 +8,11 @@ import io.ensemblescope.api.v1.LoadModelRequest;
 import io.ensemblescope.api.v1.ModelInfo;
 import io.ensemblescope.api.v1.PredictRequest;
 import io.ensemblescope.api.v1.PredictResponse;
+import io.ensemblescope.api.v1.ReportOutcomesRequest;
+import io.ensemblescope.api.v1.ReportOutcomesResponse;
 import io.ensemblescope.api.v1.UnloadModelRequest;
 import io.ensemblescope.api.v1.UnloadModelResponse;
+import io.ensemblescope.inference.monitoring.UncertaintyMonitor;
 import io.ensemblescope.inference.serving.InferenceEngine;
 import io.ensemblescope.inference.serving.ModelState;
 import io.ensemblescope.inference.serving.ModelView;
@@ -24,9 +27,12 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
     static final int STREAM_WINDOW = 16;
 
     private final InferenceEngine engine;
+    private final UncertaintyMonitor monitor;
 
-    public InferenceGrpcService(InferenceEngine engine) {
+    /** @param monitor uncertainty monitoring, or null when it is off (ReportOutcomes then fails FAILED_PRECONDITION) */
+    public InferenceGrpcService(InferenceEngine engine, UncertaintyMonitor monitor) {
         this.engine = engine;
+        this.monitor = monitor;
     }
 
     /** Keeps grpc health in step with each model: SERVING when READY, NOT_SERVING otherwise. */
@@ -92,6 +98,16 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
         answer(responses, () -> {
             engine.models().unload(request.getModel().getName(), request.getModel().getVersion());
             return UnloadModelResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void reportOutcomes(ReportOutcomesRequest request, StreamObserver<ReportOutcomesResponse> responses) {
+        answer(responses, () -> {
+            if (monitor == null) {
+                throw new IllegalStateException("outcome feedback is off on this server (--no-monitoring)");
+            }
+            return OutcomeCodec.response(monitor.report(OutcomeCodec.outcomes(request)));
         });
     }
 

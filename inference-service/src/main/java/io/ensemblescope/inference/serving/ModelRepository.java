@@ -29,6 +29,7 @@ public final class ModelRepository implements AutoCloseable {
     private final ForwardListener forwards;
     private final ConcurrentHashMap<String, Slot> slots = new ConcurrentHashMap<>();
     private final List<BiConsumer<String, ModelState>> stateListeners = new CopyOnWriteArrayList<>();
+    private final List<ServingObserver> observers = new CopyOnWriteArrayList<>();
 
     /** One model name: the version serving now and the state of the name. */
     private static final class Slot {
@@ -51,6 +52,11 @@ public final class ModelRepository implements AutoCloseable {
     /** Called with (model name, new state) on every change, e.g. to drive per-model health. */
     public void onStateChange(BiConsumer<String, ModelState> listener) {
         stateListeners.add(listener);
+    }
+
+    /** Tells {@code observer} about every version that starts or stops serving from now on. */
+    void observe(ServingObserver observer) {
+        observers.add(observer);
     }
 
     public int loadedCount() {
@@ -131,8 +137,10 @@ public final class ModelRepository implements AutoCloseable {
             slot.failure = "";
             setState(slot, manifest.name(), ModelState.READY);
             if (old != null) {
+                tell(o -> o.retired(old.manifest().name(), old.version()));
                 old.retire();
             }
+            tell(o -> o.loaded(manifest, store.versionDir(manifest)));
             return fresh;
         } catch (IOException | RuntimeException e) {
             slot.failure = manifest.version() + ": " + (e.getMessage() == null ? e.getClass().getSimpleName()
@@ -190,6 +198,7 @@ public final class ModelRepository implements AutoCloseable {
             }
             slot.current = null;
             setState(slot, name, ModelState.AVAILABLE);
+            tell(o -> o.retired(name, m.version()));
         } finally {
             slot.lock.unlock();
         }
@@ -238,6 +247,12 @@ public final class ModelRepository implements AutoCloseable {
         return ModelView.of(m.manifest(), state, m.device(), m.batching(), m.maxRequestBatch(), "");
     }
 
+    private void tell(java.util.function.Consumer<ServingObserver> event) {
+        for (ServingObserver o : observers) {
+            ServingObservers.safely(o, event);
+        }
+    }
+
     private void setState(Slot slot, String name, ModelState state) {
         slot.state = state;
         stateListeners.forEach(l -> l.accept(name, state));
@@ -250,6 +265,7 @@ public final class ModelRepository implements AutoCloseable {
             LoadedModel m = e.getValue().current;
             e.getValue().current = null;
             if (m != null) {
+                tell(o -> o.retired(e.getKey(), m.version()));
                 try {
                     m.retire().get(30, TimeUnit.SECONDS);
                 } catch (Exception ex) {
