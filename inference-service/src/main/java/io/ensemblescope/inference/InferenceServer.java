@@ -4,6 +4,9 @@ import ai.djl.Device;
 import io.ensemblescope.core.checkpoint.CheckpointStore;
 import io.ensemblescope.core.engine.Engines;
 import io.ensemblescope.inference.grpc.InferenceGrpcService;
+import io.ensemblescope.inference.oip.OpenInference;
+import io.ensemblescope.inference.oip.grpc.OipGrpcService;
+import io.ensemblescope.inference.oip.rest.OipHttpServer;
 import io.ensemblescope.inference.serving.BatchingConfig;
 import io.ensemblescope.inference.serving.InferenceEngine;
 import io.ensemblescope.inference.serving.ServingOptions;
@@ -11,6 +14,7 @@ import io.ensemblescope.rpc.Meters;
 import io.ensemblescope.rpc.ServiceServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,14 +24,18 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The inference server: the serving core behind the InferenceService gRPC contract, with grpc health (one status per
- * model), reflection and a Prometheus endpoint. On a GPU image, put DJL's CUDA native artifact
+ * The inference server: the serving core behind the InferenceService gRPC contract and the Open Inference Protocol
+ * (KServe v2: gRPC on the same port, REST on {@code --http-port}), with grpc health (one status per model),
+ * reflection and a Prometheus endpoint. On a GPU image, put DJL's CUDA native artifact
  * (ai.djl.pytorch:pytorch-native-cu*:linux-x86_64) on the classpath instead of pytorch-native-cpu; {@code --device
  * auto} then takes GPU 0 (see docs/BENCHMARKS.md, "Inference").
  */
 @Command(name = "inference-server", mixinStandardHelpOptions = true,
         description = "Serves EnsembleScope checkpoints with per-member probabilities over gRPC.")
 public final class InferenceServer implements Callable<Integer> {
+    /** Threads answering REST requests at once; each waits on the engine, which bounds the work itself. */
+    static final int HTTP_THREADS = 16;
+
     @Option(names = "--port", defaultValue = "50052", description = "gRPC port (default ${DEFAULT-VALUE}).")
     int port;
 
@@ -61,6 +69,10 @@ public final class InferenceServer implements Callable<Integer> {
     @Option(names = "--max-queue-size", defaultValue = "1024", description = "Waiting requests per model.")
     int maxQueueSize;
 
+    @Option(names = "--http-port", defaultValue = "-1",
+            description = "Open Inference Protocol (KServe v2) REST port, /v2/...; -1 (default) serves none, 0 any.")
+    int httpPort;
+
     @Option(names = "--max-inbound-bytes", defaultValue = "67108864", description = "Largest gRPC message accepted.")
     int maxInboundBytes;
 
@@ -70,7 +82,9 @@ public final class InferenceServer implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Running running = start(port, metricsPort, maxInboundBytes, new CheckpointStore(store), options());
+        PrometheusMeterRegistry registry = Meters.newRegistry("inference");
+        Running running = start(port, metricsPort, httpPort, maxInboundBytes,
+                new InferenceEngine(new CheckpointStore(store), options(), registry), registry);
         running.server().blockUntilShutdown();
         running.engine().close();
         return 0;
@@ -93,11 +107,17 @@ public final class InferenceServer implements Callable<Integer> {
                 d.maxMcSamples(), d.maxForwardRows(), autoload);
     }
 
-    /** A started server and the engine behind it. */
-    public record Running(ServiceServer server, InferenceEngine engine) {
+    /** A started server, the engine behind it and its Open Inference Protocol REST binding (null when off). */
+    public record Running(ServiceServer server, InferenceEngine engine, OipHttpServer http) {
+        /** Stops the REST binding and the gRPC server (each draining its calls), then the engine. */
         public void stop() throws InterruptedException {
             server.stop(30);
             engine.close();
+        }
+
+        /** The REST port, or -1 when none is served. */
+        public int httpPort() {
+            return http == null ? -1 : http.port();
         }
     }
 
@@ -110,11 +130,40 @@ public final class InferenceServer implements Callable<Integer> {
 
     public static Running start(int port, int metricsPort, int maxInboundBytes, InferenceEngine engine,
                                 PrometheusMeterRegistry registry) throws IOException {
+        return start(port, metricsPort, -1, maxInboundBytes, engine, registry);
+    }
+
+    /**
+     * Starts the native and the Open Inference Protocol gRPC services on {@code port}, and the protocol's REST
+     * binding on {@code httpPort} (0: any, negative: none), all over the one engine.
+     */
+    public static Running start(int port, int metricsPort, int httpPort, int maxInboundBytes,
+                                InferenceEngine engine, PrometheusMeterRegistry registry) throws IOException {
         InferenceGrpcService service = new InferenceGrpcService(engine);
+        OpenInference oip = new OpenInference(engine);
+        OipHttpServer http = httpPort < 0 ? null : OipHttpServer.start(oip, new InetSocketAddress(httpPort),
+                maxInboundBytes, registry, HTTP_THREADS);
         ServiceServer server = ServiceServer.builder("inference", registry).port(port).metricsPort(metricsPort)
-                .maxInboundMessageBytes(maxInboundBytes).addService(service).build();
+                .maxInboundMessageBytes(maxInboundBytes).addService(service).addService(new OipGrpcService(oip))
+                .beforeStop(oip::stopping).beforeStop(() -> stopQuietly(http)).build();
         service.reportHealth(server.health());
-        return new Running(server.start(), engine);
+        try {
+            return new Running(server.start(), engine, http);
+        } catch (IOException | RuntimeException e) {
+            stopQuietly(http);
+            throw e;
+        }
+    }
+
+    private static void stopQuietly(OipHttpServer http) {
+        if (http == null) {
+            return;
+        }
+        try {
+            http.stop(30);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     public static void main(String[] args) {
