@@ -139,8 +139,9 @@ final class InferRequestJson {
                 case VALUE_TRUE -> Boolean.TRUE;
                 case VALUE_FALSE -> Boolean.FALSE;
                 case VALUE_STRING -> p.getText();
+                // Integers stay Long (a ternary of long and double would widen them to double).
                 case VALUE_NUMBER_INT -> p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
-                        ? p.getDoubleValue() : p.getLongValue();
+                        ? (Object) p.getDoubleValue() : (Object) p.getLongValue();
                 case VALUE_NUMBER_FLOAT -> p.getDoubleValue();
                 default -> throw new IllegalArgumentException(field + "." + OipText.quote(key)
                         + ": must be a boolean, number or string");
