@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class OipHttpServer {
     private static final Logger log = LoggerFactory.getLogger(OipHttpServer.class);
+    static final String NODELAY = "sun.net.httpserver.nodelay";
 
     private final HttpServer server;
     private final ExecutorService threads;
@@ -40,6 +41,12 @@ public final class OipHttpServer {
      */
     public static OipHttpServer start(OpenInference oip, InetSocketAddress address, int maxBodyBytes,
                                       MeterRegistry registry, int threadCount) throws IOException {
+        // The JDK server writes a response's headers and body separately; without TCP_NODELAY, Nagle's algorithm
+        // holds the body until the client's delayed ACK (~40 ms a request). The JDK reads this once, when its first
+        // HTTP server starts, so a user's own setting wins and a server started earlier in the JVM keeps its own.
+        if (System.getProperty(NODELAY) == null) {
+            System.setProperty(NODELAY, "true");
+        }
         HttpServer server = HttpServer.create(address, 0);
         AtomicInteger n = new AtomicInteger();
         ExecutorService threads = Executors.newFixedThreadPool(threadCount, r -> {
