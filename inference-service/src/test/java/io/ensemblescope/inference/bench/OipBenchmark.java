@@ -29,6 +29,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +43,8 @@ import java.util.Map;
  */
 public final class OipBenchmark {
     private static final String HEADING = "## Inference: Open Inference Protocol";
-    private static final int ROUNDS = 3;
+    private static final int ROUNDS = 5;
+    private static final long CELL_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(500);
     private static final int[] BATCHES = {1, 32};
     private static final String[] MODELS = {"single", "be"};
     private static final List<String> PROTOCOLS = List.of("native gRPC", "OIP gRPC", "OIP REST binary",
@@ -70,6 +72,7 @@ public final class OipBenchmark {
         URI base = URI.create("http://127.0.0.1:" + running.httpPort());
 
         Map<String, InferenceBenchmark.Meter> meters = new LinkedHashMap<>();
+        String loadBefore = loadAverage();
         for (int round = 0; round < ROUNDS; round++) {
             for (int b : BATCHES) {
                 for (String model : MODELS) {
@@ -78,22 +81,48 @@ public final class OipBenchmark {
                     HttpRequest json = rest(base, model, jsonBody(p), null);
                     byte[][] binary = binaryBody(p);
                     HttpRequest bin = rest(base, model, binary[0], Integer.toString(binary[1].length));
-                    meter(meters, model, b, 0).measure(() -> nativeStub.predict(p));
-                    meter(meters, model, b, 1).measure(() -> oipStub.modelInfer(m));
-                    meter(meters, model, b, 2).measure(() -> ok(http.send(bin, HttpResponse.BodyHandlers
-                            .ofByteArray())));
-                    meter(meters, model, b, 3).measure(() -> ok(http.send(json, HttpResponse.BodyHandlers
-                            .ofByteArray())));
+                    List<InferenceBenchmark.Call> calls = List.of(() -> nativeStub.predict(p),
+                            () -> oipStub.modelInfer(m),
+                            () -> ok(http.send(bin, HttpResponse.BodyHandlers.ofByteArray())),
+                            () -> ok(http.send(json, HttpResponse.BodyHandlers.ofByteArray())));
+                    List<InferenceBenchmark.Meter> cell = new ArrayList<>();
+                    for (int i = 0; i < calls.size(); i++) {
+                        cell.add(meter(meters, model, b, i));
+                    }
+                    measureInterleaved(cell, calls);
                 }
             }
             System.err.printf("round %d of %d done%n", round + 1, ROUNDS);
         }
         channel.shutdownNow();
         running.stop();
-        String section = render(meters);
+        String section = render(meters, loadBefore);
         System.out.println(section);
         if (out != null) {
             InferenceBenchmark.replaceSection(out, HEADING, section);
+        }
+    }
+
+    /**
+     * One call of each protocol in turn (the first one rotating), for 0.5 s per protocol after 10 warm-up rounds:
+     * load from other processes then hits every protocol alike, call by call.
+     */
+    private static void measureInterleaved(List<InferenceBenchmark.Meter> meters,
+                                           List<InferenceBenchmark.Call> calls) throws Exception {
+        for (int i = 0; i < 10; i++) {
+            for (InferenceBenchmark.Call c : calls) {
+                c.run();
+            }
+        }
+        long start = System.nanoTime();
+        for (int n = 0; n < 10 || System.nanoTime() - start < CELL_NANOS * calls.size(); n++) {
+            for (int i = 0; i < calls.size(); i++) {
+                int j = (i + n) % calls.size();
+                long t0 = System.nanoTime();
+                calls.get(j).run();
+                meters.get(j).latency.recordValue(System.nanoTime() - t0);
+                meters.get(j).calls++;
+            }
         }
     }
 
@@ -159,18 +188,31 @@ public final class OipBenchmark {
         return b.build();
     }
 
-    private static String render(Map<String, InferenceBenchmark.Meter> meters) {
+    /** The 1-minute load average, or "?" where /proc is absent. */
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (java.io.IOException | RuntimeException e) {
+            return "?";
+        }
+    }
+
+    private static String render(Map<String, InferenceBenchmark.Meter> meters, String loadBefore) {
         StringBuilder s = new StringBuilder(HEADING).append("\n\n");
         s.append("One request through each protocol of the same inference server (same engine, same MNIST pixels as"
                 + " UINT8, same outputs: member probabilities and their mean; MNIST-MLP checkpoints trained for one"
                 + " epoch on 2,000 images, BatchEnsemble k = 4), one closed-loop client on loopback: the native"
                 + " Predict, the Open Inference Protocol's ModelInfer over gRPC (raw contents), and its REST binding"
                 + " with the binary tensor data extension (binary input and outputs) and with JSON tensors (pixels"
-                + " and outputs as JSON numbers). JDK HttpClient over HTTP/1.1 keep-alive for REST. Every cell is"
-                + " measured for 0.5 s (at least 10 calls, after 10 warm-up calls) in each of 3 interleaved rounds,"
-                + " merged; latency in µs (HdrHistogram), p50 (p99). Dynamic batching off. Measured ")
-                .append(LocalDate.now()).append(" on the shared ").append(Runtime.getRuntime().availableProcessors())
-                .append("-core development machine; the ratios are measured side by side in one run.\n\n");
+                + " and outputs as JSON numbers). JDK HttpClient over HTTP/1.1 keep-alive for REST. The four protocols take turns"
+                + " call by call (so load from other processes hits them alike), 0.5 s each after 10 warm-up"
+                + " rounds, in each of " + ROUNDS + " rounds, merged; latency in µs (HdrHistogram), p50 (p99)."
+                + " Dynamic batching off."
+                + " Measured ").append(LocalDate.now()).append(" on the shared ")
+                .append(Runtime.getRuntime().availableProcessors()).append("-core development machine at load"
+                        + " average ").append(loadBefore).append(" (start) and ").append(loadAverage())
+                .append(" (end), so absolute numbers are pessimistic; the ratios are measured side by side in one"
+                        + " run.\n\n");
         s.append("Command (from the repository root):\n\n```\n"
                 + "mvn -B -q -pl inference-service -am test-compile dependency:build-classpath \\\n"
                 + "  -Dmdep.includeScope=test -Dmdep.outputFile=target/cp.txt\n"
