@@ -204,8 +204,8 @@ public final class OipBenchmark {
                 + " epoch on 2,000 images, BatchEnsemble k = 4), one closed-loop client on loopback: the native"
                 + " Predict, the Open Inference Protocol's ModelInfer over gRPC (raw contents), and its REST binding"
                 + " with the binary tensor data extension (binary input and outputs) and with JSON tensors (pixels"
-                + " and outputs as JSON numbers). JDK HttpClient over HTTP/1.1 keep-alive for REST. The four protocols take turns"
-                + " call by call (so load from other processes hits them alike), 0.5 s each after 10 warm-up"
+                + " and outputs as JSON numbers). JDK HttpClient over HTTP/1.1 keep-alive for REST. The four"
+                + " protocols take turns call by call (so load from other processes hits them alike), 0.5 s each after 10 warm-up"
                 + " rounds, in each of " + ROUNDS + " rounds, merged; latency in µs (HdrHistogram), p50 (p99)."
                 + " Dynamic batching off."
                 + " Measured ").append(LocalDate.now()).append(" on the shared ")

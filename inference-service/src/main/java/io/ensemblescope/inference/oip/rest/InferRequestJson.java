@@ -156,7 +156,8 @@ final class InferRequestJson {
         long[] dims = new long[4];
         int n = 0;
         while (p.nextToken() != JsonToken.END_ARRAY) {
-            if (p.currentToken() != JsonToken.VALUE_NUMBER_INT || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+            if (p.currentToken() != JsonToken.VALUE_NUMBER_INT
+                    || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
                 throw new IllegalArgumentException(field + ": dimensions must be integers");
             }
             if (n == 64) {
