@@ -6,6 +6,9 @@ import io.ensemblescope.core.engine.Engines;
 import io.ensemblescope.inference.grpc.InferenceGrpcService;
 import io.ensemblescope.inference.monitoring.MonitoringOptions;
 import io.ensemblescope.inference.monitoring.UncertaintyMonitor;
+import io.ensemblescope.inference.oip.OpenInference;
+import io.ensemblescope.inference.oip.grpc.OipGrpcService;
+import io.ensemblescope.inference.oip.rest.OipHttpServer;
 import io.ensemblescope.inference.serving.BatchingConfig;
 import io.ensemblescope.inference.serving.BatchingLimits;
 import io.ensemblescope.inference.serving.InferenceEngine;
@@ -17,6 +20,7 @@ import io.ensemblescope.rpc.ServiceServer;
 import io.ensemblescope.rpc.StoreOption;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -25,8 +29,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * The inference server: the serving core behind the InferenceService gRPC contract, with grpc health (one status per
- * model), reflection and a Prometheus endpoint. On a GPU image, put DJL's CUDA native artifact
+ * The inference server: the serving core behind the InferenceService gRPC contract and the Open Inference Protocol
+ * (KServe v2: gRPC on the same port, REST on {@code --http-port}), with grpc health (one status per model),
+ * reflection and a Prometheus endpoint. On a GPU image, put DJL's CUDA native artifact
  * (ai.djl.pytorch:pytorch-native-cu*:linux-x86_64) on the classpath instead of pytorch-native-cpu; {@code --device
  * auto} then takes GPU 0 (see docs/BENCHMARKS.md, "Inference").
  */
@@ -35,6 +40,8 @@ import picocli.CommandLine.Option;
 public final class InferenceServer implements Callable<Integer> {
     public static final int DEFAULT_PORT = 50052;
     public static final int DEFAULT_METRICS_PORT = 9102;
+    /** Threads answering REST requests at once; each waits on the engine, which bounds the work itself. */
+    static final int HTTP_THREADS = 16;
 
     @Mixin
     ServerOptions listen = new ServerOptions(DEFAULT_PORT, DEFAULT_METRICS_PORT);
@@ -64,6 +71,10 @@ public final class InferenceServer implements Callable<Integer> {
 
     @Option(names = "--max-queue-size", defaultValue = "1024", description = "Waiting requests per model.")
     int maxQueueSize;
+
+    @Option(names = "--http-port", defaultValue = "-1",
+            description = "Open Inference Protocol (KServe v2) REST port, /v2/...; -1 (default) serves none, 0 any.")
+    int httpPort;
 
     @Option(names = "--max-inbound-bytes", defaultValue = "67108864", description = "Largest gRPC message accepted.")
     int maxInboundBytes;
@@ -105,8 +116,9 @@ public final class InferenceServer implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CheckpointStore checkpoints = new CheckpointStore(store.readable());
-        Running running = start(listen.port(), listen.metricsPort(), maxInboundBytes, checkpoints, options(),
-                monitoringOptions());
+        PrometheusMeterRegistry registry = Meters.newRegistry("inference");
+        Running running = start(listen.port(), listen.metricsPort(), httpPort, maxInboundBytes,
+                new InferenceEngine(checkpoints, options(), registry), registry, monitoringOptions());
         running.server().blockUntilShutdown();
         running.engine().close();
         return 0;
@@ -136,11 +148,20 @@ public final class InferenceServer implements Callable<Integer> {
                 MonitoringOptions.DEFAULT.pendingRequests()) : null;
     }
 
-    /** A started server, the engine behind it and its uncertainty monitor (null when off). */
-    public record Running(ServiceServer server, InferenceEngine engine, UncertaintyMonitor monitor) {
+    /**
+     * A started server, the engine behind it, its uncertainty monitor (null when off) and its Open Inference Protocol
+     * REST binding (null when off).
+     */
+    public record Running(ServiceServer server, InferenceEngine engine, UncertaintyMonitor monitor, OipHttpServer http) {
+        /** Stops the REST binding and the gRPC server (each draining its calls), then the engine. */
         public void stop() throws InterruptedException {
             server.stop(30);
             engine.close();
+        }
+
+        /** The REST port, or -1 when none is served. */
+        public int httpPort() {
+            return http == null ? -1 : http.port();
         }
     }
 
@@ -160,21 +181,57 @@ public final class InferenceServer implements Callable<Integer> {
 
     public static Running start(int port, int metricsPort, int maxInboundBytes, InferenceEngine engine,
                                 PrometheusMeterRegistry registry) throws IOException {
-        return start(port, metricsPort, maxInboundBytes, engine, registry, MonitoringOptions.DEFAULT);
+        return start(port, metricsPort, -1, maxInboundBytes, engine, registry, MonitoringOptions.DEFAULT);
     }
 
-    /** Serves {@code engine}; with {@code monitoring} non-null, observes it before the first call. */
+    /** Serves {@code engine} with the Open Inference Protocol's REST binding on {@code httpPort} (negative: none). */
+    public static Running start(int port, int metricsPort, int httpPort, int maxInboundBytes,
+                                InferenceEngine engine, PrometheusMeterRegistry registry) throws IOException {
+        return start(port, metricsPort, httpPort, maxInboundBytes, engine, registry, MonitoringOptions.DEFAULT);
+    }
+
+    /** Serves {@code engine} without REST; with {@code monitoring} non-null, observes it before the first call. */
     public static Running start(int port, int metricsPort, int maxInboundBytes, InferenceEngine engine,
+                                PrometheusMeterRegistry registry, MonitoringOptions monitoring) throws IOException {
+        return start(port, metricsPort, -1, maxInboundBytes, engine, registry, monitoring);
+    }
+
+    /**
+     * Starts the native and the Open Inference Protocol gRPC services on {@code port}, and the protocol's REST
+     * binding on {@code httpPort} (0: any, negative: none), all over the one engine; with {@code monitoring}
+     * non-null, the engine is observed by an uncertainty monitor before the first call.
+     */
+    public static Running start(int port, int metricsPort, int httpPort, int maxInboundBytes, InferenceEngine engine,
                                 PrometheusMeterRegistry registry, MonitoringOptions monitoring) throws IOException {
         UncertaintyMonitor monitor = monitoring == null ? null : new UncertaintyMonitor(monitoring, registry);
         if (monitor != null) {
             engine.observe(monitor);
         }
         InferenceGrpcService service = new InferenceGrpcService(engine, monitor);
+        OpenInference oip = new OpenInference(engine);
+        OipHttpServer http = httpPort < 0 ? null : OipHttpServer.start(oip, new InetSocketAddress(httpPort),
+                maxInboundBytes, registry, HTTP_THREADS);
         ServiceServer server = ServiceServer.builder("inference", registry).port(port).metricsPort(metricsPort)
-                .maxInboundMessageBytes(maxInboundBytes).addService(service).build();
+                .maxInboundMessageBytes(maxInboundBytes).addService(service).addService(new OipGrpcService(oip))
+                .beforeStop(oip::stopping).beforeStop(() -> stopQuietly(http)).build();
         service.reportHealth(server.health());
-        return new Running(server.start(), engine, monitor);
+        try {
+            return new Running(server.start(), engine, monitor, http);
+        } catch (IOException | RuntimeException e) {
+            stopQuietly(http);
+            throw e;
+        }
+    }
+
+    private static void stopQuietly(OipHttpServer http) {
+        if (http == null) {
+            return;
+        }
+        try {
+            http.stop(30);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     public static void main(String[] args) {

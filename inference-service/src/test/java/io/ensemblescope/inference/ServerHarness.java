@@ -1,6 +1,7 @@
 package io.ensemblescope.inference;
 
 import com.google.protobuf.ByteString;
+import io.ensemblescope.api.oip.GRPCInferenceServiceGrpc;
 import io.ensemblescope.api.v1.DType;
 import io.ensemblescope.api.v1.InferenceServiceGrpc;
 import io.ensemblescope.api.v1.ModelRef;
@@ -21,7 +22,10 @@ import java.io.IOException;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
-/** A real inference server on loopback (ports chosen freely) over the tiny checkpoints, and a channel to it. */
+/**
+ * A real inference server on loopback (ports chosen freely) over the tiny checkpoints, with the Open Inference
+ * Protocol's REST binding on, and a channel to it.
+ */
 public final class ServerHarness implements AutoCloseable {
     public static final int MAX_INBOUND = 4 * 1024 * 1024;
 
@@ -30,6 +34,10 @@ public final class ServerHarness implements AutoCloseable {
     public final ManagedChannel channel;
     public final InferenceServiceGrpc.InferenceServiceBlockingStub blocking;
     public final InferenceServiceGrpc.InferenceServiceStub async;
+    /** The Open Inference Protocol's gRPC service, on the same channel. */
+    public final GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub oip;
+    /** http://127.0.0.1:port of the Open Inference Protocol's REST binding. */
+    public final java.net.URI http;
 
     public ServerHarness(ServingOptions options, ForwardListener forwards, ModelLoader loader) throws IOException {
         this(TinyCheckpoints.store(), options, forwards, loader, MonitoringOptions.DEFAULT);
@@ -40,11 +48,13 @@ public final class ServerHarness implements AutoCloseable {
                          MonitoringOptions monitoring) throws IOException {
         PrometheusMeterRegistry registry = Meters.newRegistry("inference");
         engine = new InferenceEngine(store, options, registry, forwards, loader);
-        running = InferenceServer.start(0, 0, MAX_INBOUND, engine, registry, monitoring);
+        running = InferenceServer.start(0, 0, 0, MAX_INBOUND, engine, registry, monitoring);
         channel = ManagedChannelBuilder.forAddress("127.0.0.1", running.server().port()).usePlaintext()
                 .maxInboundMessageSize(64 * 1024 * 1024).build();
         blocking = InferenceServiceGrpc.newBlockingStub(channel);
         async = InferenceServiceGrpc.newStub(channel);
+        oip = GRPCInferenceServiceGrpc.newBlockingStub(channel);
+        http = java.net.URI.create("http://127.0.0.1:" + running.httpPort());
     }
 
     public ServerHarness(ServingOptions options, ForwardListener forwards) throws IOException {

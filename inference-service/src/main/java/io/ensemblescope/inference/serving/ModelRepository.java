@@ -219,6 +219,12 @@ public final class ModelRepository implements AutoCloseable {
         return out;
     }
 
+    /** Every complete version of {@code name} in the store, oldest first. */
+    public List<String> versions(String name) throws IOException {
+        CheckpointStore.checkName(name, "model.name");
+        return store.list(name).stream().map(Manifest::version).toList();
+    }
+
     /** One version's view without loading anything ("" = the loaded version, else the latest). */
     public ModelView describe(String name, String version) throws IOException {
         CheckpointStore.checkName(name, "model.name");
