@@ -4,6 +4,7 @@ import ai.djl.Device;
 import io.ensemblescope.datasets.ImageDataset;
 import io.ensemblescope.core.models.EnsembleNetwork;
 import io.ensemblescope.core.routines.EpochRecord;
+import io.ensemblescope.core.routines.Evaluation;
 import io.ensemblescope.core.routines.JobSpec;
 import io.ensemblescope.core.routines.LocalRuns;
 import io.ensemblescope.core.routines.RunFiles;
@@ -26,8 +27,18 @@ public final class CheckpointAssembler {
 
     private CheckpointAssembler() {}
 
+    /** Commits a new version from the finished runs in {@code workDir}. */
     public static Manifest assemble(CheckpointStore store, JobSpec job, TrainingData data, Path workDir)
             throws IOException {
+        return assemble(store, job, data, workDir, null);
+    }
+
+    /**
+     * Commits the version of job {@code jobId}, once: when the job already committed one (it crashed before
+     * recording that), returns that version.
+     */
+    public static Manifest assemble(CheckpointStore store, JobSpec job, TrainingData data, Path workDir,
+                                    String jobId) throws IOException {
         List<Path> params = new ArrayList<>();
         List<List<EpochRecord>> history = new ArrayList<>();
         double imagesPerSecond = 0;
@@ -49,7 +60,7 @@ public final class CheckpointAssembler {
                 train.numClasses(), train.classNames(), train.sampleShape(), train.normalization().mean(),
                 train.normalization().std(), job.dataset(), hyperparameters(job), job.seeds(), history, metrics,
                 List.of(), Instant.now().toString(), CODE_VERSION);
-        return store.commit(draft, params);
+        return store.commit(draft, params, jobId);
     }
 
     private static Map<String, Object> hyperparameters(JobSpec job) {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.Device;
 import io.ensemblescope.core.checkpoint.CheckpointAssembler;
 import io.ensemblescope.core.checkpoint.CheckpointStore;
-import io.ensemblescope.core.checkpoint.Evaluation;
 import io.ensemblescope.core.checkpoint.Manifest;
 import io.ensemblescope.datasets.DatasetCatalog;
 import io.ensemblescope.datasets.DatasetRequest;
