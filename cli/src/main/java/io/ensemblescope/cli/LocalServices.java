@@ -34,9 +34,18 @@ public final class LocalServices implements AutoCloseable {
      * @param metricsPorts their Prometheus ports (0: any free port, negative: none)
      */
     public static LocalServices start(Path store, String device, int[] ports, int[] metricsPorts) throws Exception {
+        return start(store, device, ports, metricsPorts, true);
+    }
+
+    /**
+     * @param resumeInterrupted whether the trainer resumes interrupted jobs of the store when it starts (a server
+     *     does; a command that submits its own jobs resumes the ones it needs itself)
+     */
+    public static LocalServices start(Path store, String device, int[] ports, int[] metricsPorts,
+                                      boolean resumeInterrupted) throws Exception {
         Engines.offline();
         Device dev = Engines.device(device);
-        ServiceServer trainer = TrainerServer.start(ports[0], metricsPorts[0], store, device);
+        ServiceServer trainer = TrainerServer.start(ports[0], metricsPorts[0], store, device, resumeInterrupted);
         InferenceServer.Running inference = null;
         try {
             inference = InferenceServer.start(ports[1], metricsPorts[1], 64 << 20, new CheckpointStore(store),
