@@ -1,23 +1,19 @@
 package io.ensemblescope.cli;
 
+import static io.ensemblescope.cli.EscopeRun.escope;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ensemblescope.core.checkpoint.CheckpointStore;
-import io.ensemblescope.core.store.AtomicFiles;
+import io.ensemblescope.files.AtomicFiles;
 import io.ensemblescope.core.store.StoreLayout;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Failed and interrupted jobs do not haunt the store: later {@code train} and {@code models} commands neither run
@@ -25,32 +21,12 @@ import picocli.CommandLine;
  * which says where it continues.
  */
 class JobLifecycleCliTest {
-    private record Run(int exit, String out, String err) {}
-
-    private static Run escope(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream stdout = System.out;
-        PrintStream stderr = System.err;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            CommandLine cl = Escope.commandLine();
-            cl.setErr(new PrintWriter(System.err, true));
-            int exit = cl.execute(args);
-            return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(stdout);
-            System.setErr(stderr);
-        }
-    }
-
-    private static Run train(Path store, String... more) {
+    private static EscopeRun train(Path store, String... more) {
         return escope(Stream.concat(Stream.of("train", "--store", store.toString(), "--device", "cpu"),
                 Stream.of(more)).toArray(String[]::new));
     }
 
-    private static Run trainTiny(Path store) {
+    private static EscopeRun trainTiny(Path store) {
         return train(store, "--name", "tiny", "--method", "single", "--limit", "600", "--epochs", "2",
                 "--batch-size", "100");
     }
@@ -63,15 +39,16 @@ class JobLifecycleCliTest {
 
     @Test
     void failedAndInterruptedJobsStayPutUntilAJobIsResumedByName(@TempDir Path store) throws Exception {
-        Run broken = train(store, "--name", "broken", "--method", "single", "--limit", "99999999", "--epochs", "1");
+        EscopeRun broken = train(store, "--name", "broken", "--method", "single", "--limit", "99999999", "--epochs",
+                "1");
         assertEquals(1, broken.exit(), broken.err());
         Path failedJob = jobs(store).get(0);
         assertTrue(Files.exists(failedJob.resolve(StoreLayout.FAILED)));
 
-        Run models = escope("models", "--store", store.toString());
+        EscopeRun models = escope("models", "--store", store.toString());
         assertEquals(0, models.exit(), models.err());
         assertEquals("", models.err(), "a failed job is quiet");
-        Run tiny = trainTiny(store);
+        EscopeRun tiny = trainTiny(store);
         assertEquals(0, tiny.exit(), tiny.err());
         assertFalse(tiny.err().contains("broken") || tiny.err().contains("WARN"), tiny.err());
         assertTrue(tiny.out().contains("tiny/v1"), tiny.out());
@@ -89,14 +66,14 @@ class JobLifecycleCliTest {
 
         assertEquals(0, escope("models", "--store", store.toString()).exit());
         assertFalse(Files.exists(crashed.resolve(StoreLayout.COMMITTED)), "models never trains");
-        Run again = trainTiny(store);
+        EscopeRun again = trainTiny(store);
         assertEquals(0, again.exit(), again.err());
         assertTrue(again.err().contains("note: job job-crashed of model tiny was interrupted after epoch 2 of 2"),
                 again.err());
         assertTrue(again.out().contains("tiny/v2"), again.out());
         assertFalse(Files.exists(crashed.resolve(StoreLayout.COMMITTED)), "train runs only its own job");
 
-        Run resumed = train(store, "--resume", "job-crashed");
+        EscopeRun resumed = train(store, "--resume", "job-crashed");
         assertEquals(0, resumed.exit(), resumed.err());
         assertTrue(resumed.err().contains("job job-crashed (model tiny) is INTERRUPTED after epoch 2 of 2"),
                 resumed.err());

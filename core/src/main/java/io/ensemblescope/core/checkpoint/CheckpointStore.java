@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.ensemblescope.core.models.EnsembleNetwork;
-import io.ensemblescope.core.store.AtomicFiles;
-import io.ensemblescope.core.store.DirectoryLock;
+import io.ensemblescope.files.AtomicFiles;
+import io.ensemblescope.files.ExclusiveLock;
 import io.ensemblescope.core.store.StoreLayout;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -82,7 +82,7 @@ public final class CheckpointStore {
         String name = checkName(draft.name(), "model_name");
         Path modelDir = root.resolve(name);
         Files.createDirectories(modelDir);
-        try (DirectoryLock lock = DirectoryLock.acquire(modelDir)) {
+        try (ExclusiveLock lock = ExclusiveLock.acquire(modelDir.resolve(StoreLayout.LOCK))) {
             removeStaleCommits(modelDir);
             if (jobId != null) {
                 Manifest existing = committedBy(name, jobId);
@@ -145,7 +145,7 @@ public final class CheckpointStore {
                 if (name.startsWith(".") || !hasStaleCommits(modelDir)) {
                     continue;
                 }
-                try (DirectoryLock lock = DirectoryLock.acquire(modelDir)) {
+                try (ExclusiveLock lock = ExclusiveLock.acquire(modelDir.resolve(StoreLayout.LOCK))) {
                     removed += removeStaleCommits(modelDir);
                 }
             }

@@ -2,7 +2,7 @@ package io.ensemblescope.core.routines;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.ensemblescope.core.store.AtomicFiles;
+import io.ensemblescope.files.AtomicFiles;
 import io.ensemblescope.core.store.StoreLayout;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;

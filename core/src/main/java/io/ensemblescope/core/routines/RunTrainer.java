@@ -7,7 +7,8 @@ import ai.djl.nn.Block;
 import io.ensemblescope.core.engine.Engines;
 import io.ensemblescope.core.models.EnsembleNetwork;
 import io.ensemblescope.core.models.NetworkSpec;
-import io.ensemblescope.core.store.DirectoryLock;
+import io.ensemblescope.core.store.StoreLayout;
+import io.ensemblescope.files.ExclusiveLock;
 import io.ensemblescope.datasets.ImageDataset;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -86,7 +87,7 @@ public final class RunTrainer {
         }
         BatchPlan plan = BatchPlan.of(run.spec(), run.config(), run.train().size());
         // One trainer per run directory: a member process orphaned by a killed trainer may still be writing here.
-        try (DirectoryLock lock = DirectoryLock.acquire(files.dir(), RUN_LOCK_WAIT);
+        try (ExclusiveLock lock = ExclusiveLock.acquire(files.dir().resolve(StoreLayout.LOCK), RUN_LOCK_WAIT);
              NDManager manager = Engines.pytorch().newBaseManager(device)) {
             if (files.done()) {
                 return files.result();

@@ -12,7 +12,8 @@ import java.nio.file.Path;
  * root/.jobs/job/COMMITTED | FAILED | CANCELLED         the job's outcome; none yet: running or interrupted
  * root/.jobs/job/run-i/                                 one run: snapshot.json and the files it names
  *                                                       (snapshot-S.params, best-E.params, optimizer-S.state),
- *                                                       progress.json, log.txt, final.params, result.json, DONE
+ *                                                       progress.json, log.txt, final.params, result.json, DONE,
+ *                                                       .lock (held by the one process training the run)
  * </pre>
  */
 public final class StoreLayout {

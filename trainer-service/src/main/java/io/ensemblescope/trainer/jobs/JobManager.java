@@ -6,7 +6,7 @@ import io.ensemblescope.api.v1.JobState;
 import io.ensemblescope.api.v1.ModelRef;
 import io.ensemblescope.api.v1.TrainEvent;
 import io.ensemblescope.api.v1.TrainRequest;
-import io.ensemblescope.core.store.AtomicFiles;
+import io.ensemblescope.files.AtomicFiles;
 import io.ensemblescope.core.checkpoint.CheckpointAssembler;
 import io.ensemblescope.core.checkpoint.CheckpointStore;
 import io.ensemblescope.core.checkpoint.Manifest;

@@ -7,7 +7,7 @@ import io.ensemblescope.api.v1.ModelRef;
 import io.ensemblescope.api.v1.TrainEvent;
 import io.ensemblescope.api.v1.TrainRequest;
 import io.ensemblescope.core.routines.RunFiles;
-import io.ensemblescope.core.store.AtomicFiles;
+import io.ensemblescope.files.AtomicFiles;
 import io.ensemblescope.core.store.StoreLayout;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package io.ensemblescope.core.store;
+package io.ensemblescope.files;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -14,7 +14,8 @@ import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
- * Writes that a crash cannot leave half done, for every file of the store (checkpoints, run files, job records):
+ * Writes that a crash cannot leave half done, for every file the project keeps (dataset cache, checkpoints, run
+ * files, job records):
  * a temp file in the same directory, fsync, atomic rename, fsync of the directory. A process killed mid-write leaves
  * only a temp file named {@code .<name>.<uuid>.tmp}, which {@link #removeTemps} deletes when the directory's owner
  * starts again.
