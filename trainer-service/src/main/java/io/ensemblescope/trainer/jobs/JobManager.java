@@ -285,12 +285,18 @@ public final class JobManager implements AutoCloseable {
         List<String> interrupted = new java.util.ArrayList<>();
         List<Path> dirs;
         try (Stream<Path> list = Files.list(jobsDir)) {
-            dirs = list.filter(Files::isDirectory).sorted().toList();
+            dirs = list.filter(Files::isDirectory).filter(d -> isJobId(d.getFileName().toString())).sorted().toList();
         }
         for (Path dir : dirs) {
             String id = dir.getFileName().toString();
             AtomicFiles.removeTemps(dir);
-            JobRecord record = JobRecord.read(dir);
+            JobRecord record;
+            try {
+                record = JobRecord.read(dir);
+            } catch (IOException e) {
+                log.warn("job {} is skipped: its record cannot be read: {}", id, e.getMessage());
+                continue; // one damaged record must not keep the trainer from starting
+            }
             if (record == null || jobs.containsKey(id)) {
                 continue;
             }
@@ -307,6 +313,15 @@ public final class JobManager implements AutoCloseable {
             }
         }
         return interrupted;
+    }
+
+    private static boolean isJobId(String name) {
+        try {
+            CheckpointStore.checkName(name, "job_id");
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /** A job whose request no longer validates ends FAILED here, once, instead of failing at every start. */

@@ -113,8 +113,10 @@ class JobRecoveryTest {
             assertEquals(TrainEvent.Kind.FAILED, broken.getKind());
             failed = broken.getJobId();
         }
+        Path damaged = Files.createDirectories(store.jobDir("job-damaged"));
+        Files.writeString(damaged.resolve(StoreLayout.REQUEST), "{not json");
         try (Trainer second = new Trainer(store)) {
-            assertEquals(List.of(), second.jobs.recover(true), "nothing was interrupted");
+            assertEquals(List.of(), second.jobs.recover(true), "nothing was interrupted; a damaged record is skipped");
             List<Job> listed = second.jobs.list();
             assertEquals(2, listed.size(), listed.toString());
             Job succeeded = job(listed, ok);
