@@ -43,7 +43,9 @@ public final class Connections implements AutoCloseable {
         if (given != 0) {
             throw new IllegalArgumentException("give --trainer, --inference and --metrics together, or none");
         }
-        LocalServices local = LocalServices.start(store, device, new int[3], new int[] {-1, -1, -1}, dataDirs);
+        // The study resumes the interrupted jobs it needs itself (StudyRunner), none other in the background.
+        LocalServices local = LocalServices.start(store, device, new int[3], new int[] {-1, -1, -1}, dataDirs,
+                false);
         return new Connections(local.trainerTarget(), local.inferenceTarget(), local.metricsTarget(), local);
     }
 

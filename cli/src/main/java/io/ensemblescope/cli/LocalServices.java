@@ -35,15 +35,19 @@ public final class LocalServices implements AutoCloseable {
      * @param metricsPorts their Prometheus ports (0: any free port, negative: none)
      */
     public static LocalServices start(Path store, String device, int[] ports, int[] metricsPorts) throws Exception {
-        return start(store, device, ports, metricsPorts, DataDirectories.NONE);
+        return start(store, device, ports, metricsPorts, DataDirectories.NONE, true);
     }
 
-    /** As above, the metrics service offering {@code dataDirs} as the data directories datasets may name. */
+    /**
+     * @param dataDirs the data directories the metrics service offers to the datasets an evaluation names
+     * @param resumeInterrupted whether the trainer resumes interrupted jobs of the store when it starts (a server
+     *     does; a command that submits its own jobs resumes the ones it needs itself)
+     */
     public static LocalServices start(Path store, String device, int[] ports, int[] metricsPorts,
-                                      DataDirectories dataDirs) throws Exception {
+                                      DataDirectories dataDirs, boolean resumeInterrupted) throws Exception {
         Engines.offline();
         Device dev = Engines.device(device);
-        ServiceServer trainer = TrainerServer.start(ports[0], metricsPorts[0], store, device);
+        ServiceServer trainer = TrainerServer.start(ports[0], metricsPorts[0], store, device, resumeInterrupted);
         InferenceServer.Running inference = null;
         try {
             inference = InferenceServer.start(ports[1], metricsPorts[1], 64 << 20, new CheckpointStore(store),

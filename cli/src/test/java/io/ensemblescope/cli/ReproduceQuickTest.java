@@ -1,5 +1,6 @@
 package io.ensemblescope.cli;
 
+import static io.ensemblescope.cli.EscopeRun.escope;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -9,13 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,7 +24,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The main job as a user runs it: {@code escope reproduce --quick} in-process, then against services started as
@@ -39,31 +36,11 @@ class ReproduceQuickTest {
     @TempDir
     static Path reports;
 
-    private record Run(int exit, String out, String err) {}
-
-    private static Run escope(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream stdout = System.out;
-        PrintStream stderr = System.err;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            CommandLine cl = Escope.commandLine();
-            cl.setErr(new java.io.PrintWriter(System.err, true));
-            int exit = cl.execute(args);
-            return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(stdout);
-            System.setErr(stderr);
-        }
-    }
-
     @Test
     @Order(1)
     void quickReproduceWritesAReportWithFourMethodsAndPlots() throws Exception {
         Path dir = reports.resolve("in-process");
-        Run run = escope("reproduce", "--quick", "--store", store.toString(), "--out", dir.toString());
+        EscopeRun run = escope("reproduce", "--quick", "--store", store.toString(), "--out", dir.toString());
         assertEquals(0, run.exit(), run.err());
         String md = Files.readString(dir.resolve("report.md"));
         for (String method : List.of("Single", "MC Dropout", "Deep Ensemble (k=4)", "BatchEnsemble (k=4)")) {
@@ -97,7 +74,7 @@ class ReproduceQuickTest {
     }
 
     /** A non-zero exit whose stderr is one line, mentioning {@code what}, with no stack trace. */
-    private static void assertOneLineError(Run run, String what) {
+    private static void assertOneLineError(EscopeRun run, String what) {
         assertNotEquals(0, run.exit());
         List<String> lines = run.err().strip().lines().toList();
         assertEquals(1, lines.size(), run.err());
@@ -136,7 +113,7 @@ class ReproduceQuickTest {
                 assertTrue(r.body().contains("process_resident_memory_bytes"), url + " exports process meters");
             }
             Path dir = reports.resolve("remote");
-            Run run = escope("reproduce", "--quick", "--out", dir.toString(),
+            EscopeRun run = escope("reproduce", "--quick", "--out", dir.toString(),
                     "--trainer", services.trainerTarget(), "--inference", services.inferenceTarget(),
                     "--metrics", services.metricsTarget());
             assertEquals(0, run.exit(), run.err());
@@ -149,19 +126,19 @@ class ReproduceQuickTest {
     @Test
     @Order(3)
     void trainModelsAndEvaluateCommandsWorkOnTheStore() throws Exception {
-        Run train = escope("train", "--name", "cmd-single", "--method", "single", "--limit", "1000", "--epochs", "1",
+        EscopeRun train = escope("train", "--name", "cmd-single", "--method", "single", "--limit", "1000", "--epochs", "1",
                 "--store", store.toString(), "--device", "cpu");
         assertEquals(0, train.exit(), train.err());
         assertTrue(train.out().contains("cmd-single/v1"), train.out());
-        Run models = escope("models", "--store", store.toString());
+        EscopeRun models = escope("models", "--store", store.toString());
         assertEquals(0, models.exit(), models.err());
         assertTrue(models.out().contains("cmd-single") && models.out().contains("SINGLE"), models.out());
         Path dir = reports.resolve("evaluate");
-        Run evaluate = escope("evaluate", "cmd-single:v1", "--limit", "200", "--shifted", "rotate-30",
+        EscopeRun evaluate = escope("evaluate", "cmd-single:v1", "--limit", "200", "--shifted", "rotate-30",
                 "--store", store.toString(), "--out", dir.toString());
         assertEquals(0, evaluate.exit(), evaluate.err());
         assertTrue(Files.readString(dir.resolve("report.md")).contains("rotate-30"));
-        Run missing = escope("evaluate", "no-such-model", "--store", store.toString());
+        EscopeRun missing = escope("evaluate", "no-such-model", "--store", store.toString());
         assertNotEquals(0, missing.exit());
         assertOneLineError(missing, "NOT_FOUND");
     }
@@ -174,7 +151,7 @@ class ReproduceQuickTest {
         assertOneLineError(escope("reproduce", "--quick", "--trainer", "127.0.0.1:1", "--inference", "127.0.0.1:1",
                 "--metrics", "127.0.0.1:1"), "unreachable");
 
-        Run unknown = escope("reproduce", "--frobnicate");
+        EscopeRun unknown = escope("reproduce", "--frobnicate");
         assertNotEquals(0, unknown.exit());
     }
 }
