@@ -1,7 +1,9 @@
 package io.ensemblescope.cli.reproduce;
 
 import com.google.protobuf.util.JsonFormat;
+import io.ensemblescope.api.v1.TrainerServiceGrpc;
 import io.ensemblescope.cli.Connections;
+import io.ensemblescope.cli.loadtest.ServerProbe;
 import io.ensemblescope.cli.ServiceTargets;
 import io.ensemblescope.cli.ProgressBar;
 import io.ensemblescope.datasets.DatasetCatalog;
@@ -66,6 +68,10 @@ public final class ReproduceCommand implements Callable<Integer> {
 
 
 
+    @Option(names = "--no-cost", description = "Skip the Cost section (latency, throughput and memory of every method,"
+            + " measured after the study: up to 60 s, 20 s with --quick).")
+    boolean noCost;
+
     @Option(names = "--out", description = "Report directory (default reports/<study>-<time>).")
     Path out;
 
@@ -82,11 +88,16 @@ public final class ReproduceCommand implements Callable<Integer> {
         }
         try (Connections c = services.open()) {
             long start = System.nanoTime();
-            StudyResults results = new StudyRunner(c.trainer(), c.inference(), c.metrics(),
-                    inferenceFromMetrics != null ? inferenceFromMetrics : c.inferenceTarget(), retrain, System.err)
-                    .run(plan)
+            StudyRunner runner = new StudyRunner(c.trainer(), c.inference(), c.metrics(),
+                    inferenceFromMetrics != null ? inferenceFromMetrics : c.inferenceTarget(), retrain, System.err);
+            StudyResults results = runner.run(plan)
                     .withNotes(plan.notes())
                     .withReferences(study.equals("cifar10") ? List.of(PaperNumbers.cifar10()) : List.of());
+            if (!noCost) {
+                results = results.withCost(new CostMeasurement(TrainerServiceGrpc.newBlockingStub(c.trainer()),
+                        c.inferenceTarget(), c.localInference().map(ServerProbe::new).orElse(null), quick, System.err)
+                        .measure(plan, runner.firstSeedCheckpoints()));
+            }
             ReportWriter.Written written = new ReportWriter().write(results, dir);
             String comparison = Comparison.markdown(results);
             String rerun = rerunSection(plan, (System.nanoTime() - start) / 1e9);

@@ -1,5 +1,7 @@
 package io.ensemblescope.reports.load;
 
+import java.awt.BasicStroke;
+import java.awt.Paint;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -7,6 +9,7 @@ import java.util.function.Predicate;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.plot.DefaultDrawingSupplier;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.xy.XYSeries;
@@ -30,8 +33,19 @@ final class LoadCharts {
             data.addSeries(p50);
             data.addSeries(p99);
         }
-        return lines(ChartFactory.createXYLineChart("Latency vs throughput, B = " + batch + ", " + mode + " loop",
-                "throughput (samples/s)", "latency (ms)", data));
+        JFreeChart chart = lines(ChartFactory.createXYLineChart("Latency vs throughput, B = " + batch + ", " + mode
+                + " loop", "throughput (samples/s)", "latency (ms)", data));
+        // A model's p50 and p99 share its colour; p99 is dashed.
+        XYLineAndShapeRenderer r = (XYLineAndShapeRenderer) chart.getXYPlot().getRenderer();
+        DefaultDrawingSupplier colours = new DefaultDrawingSupplier();
+        for (int i = 0; i < data.getSeriesCount(); i += 2) {
+            Paint paint = colours.getNextPaint();
+            r.setSeriesPaint(i, paint);
+            r.setSeriesPaint(i + 1, paint);
+            r.setSeriesStroke(i + 1, new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
+                    new float[] {6f, 4f}, 0f));
+        }
+        return chart;
     }
 
     /** p99 against batch size, one line per model, at one load (concurrency or rate). */

@@ -29,9 +29,14 @@ public record LoadPoint(String mode, int concurrency, double targetRate, String 
                 : "c=" + concurrency;
     }
 
+    /** A file-name-safe id of the load alone, e.g. "closed-c4" or "open-500ps-poisson". */
+    public String loadId() {
+        return open() ? String.format(Locale.ROOT, "open-%sps-%s", Fmt.number(targetRate), arrivals)
+                : "closed-c" + concurrency;
+    }
+
     /** A file-name-safe id, e.g. "closed-c4-B8" or "open-500ps-poisson-B8". */
     public String id() {
-        return (open() ? String.format(Locale.ROOT, "open-%sps-%s", Fmt.number(targetRate), arrivals)
-                : "closed-c" + concurrency) + "-B" + batch;
+        return loadId() + "-B" + batch;
     }
 }

@@ -5,8 +5,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -26,12 +28,12 @@ public final class LoadReportWriter {
         List<Path> written = new ArrayList<>();
         Set<String> modes = new LinkedHashSet<>();
         Set<Integer> batches = new LinkedHashSet<>();
-        Set<String> loads = new LinkedHashSet<>();
+        Map<String, String> loads = new LinkedHashMap<>(); // load label → file-name id
         Set<LoadPoint> points = new LinkedHashSet<>();
         for (LoadResult r : results) {
             modes.add(r.point().mode());
             batches.add(r.point().batch());
-            loads.add(r.point().load());
+            loads.put(r.point().load(), r.point().loadId());
             points.add(r.point());
         }
         for (int b : batches) {
@@ -41,8 +43,9 @@ public final class LoadReportWriter {
             }
         }
         if (batches.size() > 1) {
-            for (String load : loads) {
-                written.add(ChartFiles.png(LoadCharts.p99VsBatch(results, load), plots, "p99-vs-batch-" + load));
+            for (Map.Entry<String, String> load : loads.entrySet()) {
+                written.add(ChartFiles.png(LoadCharts.p99VsBatch(results, load.getKey()), plots,
+                        "p99-vs-batch-" + load.getValue()));
             }
         }
         for (LoadPoint p : points) {
