@@ -8,7 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import ai.djl.Device;
 import io.ensemblescope.cli.EscopeRun;
+import io.ensemblescope.core.checkpoint.CheckpointStore;
+import io.ensemblescope.inference.InferenceServer;
+import io.ensemblescope.inference.serving.ServingOptions;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -119,6 +123,46 @@ class LoadtestCommandTest {
 
     private static String pointId(JsonNode point) {
         return "closed-c" + point.get("concurrency").asInt() + "-B" + point.get("batch").asInt();
+    }
+
+    @Test
+    void aRunningServiceTakesOpenLoopStreamsAndHealthChecks() throws Exception {
+        InferenceServer.Running server = InferenceServer.start(0, -1, 64 << 20, new CheckpointStore(store),
+                ServingOptions.defaults(Device.cpu()));
+        try {
+            String target = "127.0.0.1:" + server.server().port();
+            Path dir = out.resolve("remote");
+            EscopeRun run = escope("loadtest", "--target", target, "--rpc", "stream", "--streams", "2", "--rate", "40",
+                    "--arrivals", "constant", "--batch", "4", "--warmup", "0.2", "--window", "0.5",
+                    "--stable-windows", "1", "--max-windows", "1", "--out", dir.toString());
+            assertEquals(0, run.exit(), run.err());
+            JsonNode json = new ObjectMapper().readTree(dir.resolve("loadtest.json").toFile());
+            // Models listed by the server (no creation times): one of each method, ensembles of one k.
+            assertEquals(4, json.get("results").size());
+            for (JsonNode r : json.get("results")) {
+                assertEquals("open", r.get("point").get("mode").asText());
+                assertEquals("stream", r.get("point").get("rpc").asText());
+                assertEquals(0, r.get("errors").size(), r.toString());
+                assertTrue(r.get("requests").asLong() > 0, r.toString());
+                // Sent at the target rate, not at the server's pace (a generator late in the warm-up catches up
+                // on its schedule, so a short window can run somewhat above 40/s).
+                assertEquals(40, r.get("achieved_rate").asDouble(), 25, r.toString());
+                assertTrue(r.get("rss_bytes").isNull(), "a remote server's memory is not probed");
+            }
+            json.get("memory").forEach(m -> assertTrue(m.get("native_bytes").isNull()));
+
+            EscopeRun health = escope("loadtest", "--target", target, "--rpc", "health", "--concurrency", "8",
+                    "--warmup", "0.2", "--window", "0.5", "--stable-windows", "1", "--max-windows", "1", "--out",
+                    out.resolve("health").toString());
+            assertEquals(0, health.exit(), health.err());
+            JsonNode checks = new ObjectMapper().readTree(out.resolve("health").resolve("loadtest.json").toFile())
+                    .get("results");
+            assertEquals(1, checks.size());
+            assertEquals("HEALTH", checks.get(0).get("method").asText());
+            assertTrue(checks.get(0).get("requests").asLong() > 8, checks.toString());
+        } finally {
+            server.stop();
+        }
     }
 
     @Test
