@@ -185,24 +185,17 @@ public final class LoadtestCommand implements Callable<Integer> {
         if (!quick) {
             return;
         }
-        var parsed = spec.commandLine().getParseResult();
-        if (!parsed.hasMatchedOption("--batch")) {
-            batch = new ArrayList<>(List.of(1, 32));
-        }
-        if (!parsed.hasMatchedOption("--concurrency")) {
-            concurrency = new ArrayList<>(List.of(1, 4));
-        }
-        if (!parsed.hasMatchedOption("--warmup")) {
-            warmup = 0.3;
-        }
-        if (!parsed.hasMatchedOption("--window")) {
-            window = 0.5;
-        }
-        if (!parsed.hasMatchedOption("--stable-windows")) {
-            stableWindows = 2;
-        }
-        if (!parsed.hasMatchedOption("--max-windows")) {
-            maxWindows = 3;
+        unlessGiven("--batch", () -> batch = new ArrayList<>(List.of(1, 32)));
+        unlessGiven("--concurrency", () -> concurrency = new ArrayList<>(List.of(1, 4)));
+        unlessGiven("--warmup", () -> warmup = 0.3);
+        unlessGiven("--window", () -> window = 0.5);
+        unlessGiven("--stable-windows", () -> stableWindows = 2);
+        unlessGiven("--max-windows", () -> maxWindows = 3);
+    }
+
+    private void unlessGiven(String flag, Runnable set) {
+        if (!spec.commandLine().getParseResult().hasMatchedOption(flag)) {
+            set.run();
         }
     }
 

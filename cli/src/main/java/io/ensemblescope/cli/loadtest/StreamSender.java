@@ -91,7 +91,12 @@ final class StreamSender implements Sender {
             }
             String id = Long.toString(index);
             pending.put(id, done);
-            out.onNext(requests.get(index).toBuilder().setRequestId(id).build());
+            try {
+                out.onNext(requests.get(index).toBuilder().setRequestId(id).build());
+            } catch (RuntimeException e) {
+                pending.remove(id);
+                done.completed(null, Status.fromThrowable(e));
+            }
             return true;
         }
 

@@ -77,6 +77,8 @@ final class UnarySender<Q, R> implements Sender {
                             done.completed(timings.apply(response), Status.OK);
                         }
                     });
+        } catch (RuntimeException e) {
+            done.completed(null, Status.fromThrowable(e)); // e.g. a request the channel refused outright
         } finally {
             context.detach(previous);
         }
