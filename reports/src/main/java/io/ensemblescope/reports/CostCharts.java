@@ -7,6 +7,7 @@ import java.util.function.ToDoubleFunction;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.CombinedDomainXYPlot;
+import org.jfree.chart.plot.DefaultDrawingSupplier;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.xy.XYSeries;
@@ -25,9 +26,11 @@ final class CostCharts {
     static JFreeChart qualityVs(String title, String costLabel, Map<String, MethodCost> methods,
                                 ToDoubleFunction<MethodCost> cost, Function<String, CostSection.Quality> quality) {
         CombinedDomainXYPlot plot = new CombinedDomainXYPlot(new NumberAxis(costLabel));
-        plot.add(panel("NLL", methods, cost, m -> quality.apply(m).nll(), 1), 1);
+        XYPlot nll = panel("NLL", methods, cost, m -> quality.apply(m).nll(), 1);
+        plot.add(nll, 1);
         plot.add(panel("ECE (%)", methods, cost, m -> quality.apply(m).ece(), 100), 1);
         plot.add(panel("OOD AUROC (%)", methods, cost, m -> quality.apply(m).auroc(), 100), 1);
+        plot.setFixedLegendItems(nll.getLegendItems()); // one entry per method, not one per panel
         return new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, true);
     }
 
@@ -44,6 +47,12 @@ final class CostCharts {
         NumberAxis y = new NumberAxis(metric);
         y.setAutoRangeIncludesZero(false);
         XYLineAndShapeRenderer points = new XYLineAndShapeRenderer(false, true);
+        // The same colour and marker for a method in every panel.
+        DefaultDrawingSupplier style = new DefaultDrawingSupplier();
+        for (int i = 0; i < data.getSeriesCount(); i++) {
+            points.setSeriesPaint(i, style.getNextPaint());
+            points.setSeriesShape(i, style.getNextShape());
+        }
         return new XYPlot(data, null, y, points);
     }
 }

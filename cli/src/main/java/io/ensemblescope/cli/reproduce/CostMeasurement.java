@@ -63,17 +63,22 @@ final class CostMeasurement {
         return Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
     }
 
-    /** Warm-up, window, stable and most windows: at most 16 runs × 3.3 s by default, 16 × 1 s quick. */
+    /**
+     * Warm-up, window, stable and most windows: 16 runs of 1.9–2.7 s by default, of 0.75 s quick, leaving room in the
+     * 60 s (20 s) budget for loading the models on a busy machine.
+     */
     Measurement measurement() {
-        return quick ? new Measurement(ms(200), ms(400), 2, 2, 0.1, TimeUnit.SECONDS.toNanos(11))
-                : new Measurement(ms(300), ms(1000), 3, 2, 0.1, TimeUnit.SECONDS.toNanos(11));
+        return quick ? new Measurement(ms(150), ms(300), 2, 2, 0.1, TimeUnit.SECONDS.toNanos(11))
+                : new Measurement(ms(300), ms(800), 3, 2, 0.1, TimeUnit.SECONDS.toNanos(11));
     }
 
     /** @param checkpoints the study's methods (label → method) and the checkpoint of each to measure */
     CostTable measure(StudyPlan plan, Map<StudyMethod, ModelRef> checkpoints) throws Exception {
         long start = System.nanoTime();
         double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-        ImageDataset images = images(plan);
+        String dataset = dataset(plan);
+        ImageDataset images = DatasetCatalog.shared().load(new DatasetRequest(dataset, Subset.TEST, 0, 512, "", null,
+                0));
         Measurement m = measurement();
         // Only MC Dropout takes T; the load test sends it to MC Dropout models alone.
         int mcSamples = checkpoints.keySet().stream().mapToInt(StudyMethod::mcSamples).max().orElse(0);
@@ -98,7 +103,7 @@ final class CostMeasurement {
                         + " loop with 1 and %d requests in flight at B = 1 and 32; warm-up %.1f s, then %.1f s"
                         + " windows until p50 and throughput agree within 10 %% over %d (at most %d). Peak throughput"
                         + " is the highest samples/s of those runs.", probe != null ? "in-process" : inferenceAddress,
-                images.name(), peakConcurrency(), m.warmupNanos() / 1e9, m.windowNanos() / 1e9, m.stableWindows(),
+                dataset, peakConcurrency(), m.warmupNanos() / 1e9, m.windowNanos() / 1e9, m.stableWindows(),
                 m.maxWindows()),
                 String.format(Locale.ROOT, "Machine: %d cores, load average %.2f before and %.2f after; the whole"
                                 + " measurement took %.0f s.", Runtime.getRuntime().availableProcessors(), loadBefore,
@@ -129,12 +134,11 @@ final class CostMeasurement {
                 .orElse(new MethodCost.Latency(Double.NaN, Double.NaN, 0));
     }
 
-    /** Test images of the study's in-distribution set: what its models were made for. */
-    private static ImageDataset images(StudyPlan plan) {
-        String name = plan.evaluation().stream()
+    /** The study's in-distribution set, whose test images its models were made for. */
+    private static String dataset(StudyPlan plan) {
+        return plan.evaluation().stream()
                 .filter(e -> e.getSplit().getKind() == SplitKind.IN_DISTRIBUTION && e.getDataset().getPath().isEmpty())
                 .map(e -> e.getDataset().getName()).findFirst().orElse(plan.template().getDataset().getName());
-        return DatasetCatalog.shared().load(new DatasetRequest(name, Subset.TEST, 0, 512, "", null, 0));
     }
 
     private static long ms(long millis) {
