@@ -70,6 +70,11 @@ public final class Connections implements AutoCloseable {
         return local != null;
     }
 
+    /** The serving core of the inference service started in this process, if it was. */
+    public java.util.Optional<io.ensemblescope.inference.serving.InferenceEngine> localInference() {
+        return java.util.Optional.ofNullable(local).map(LocalServices::inferenceEngine);
+    }
+
     @Override
     public void close() throws InterruptedException {
         for (ManagedChannel c : new ManagedChannel[] {trainer, inference, metrics}) {

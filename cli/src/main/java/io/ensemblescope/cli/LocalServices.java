@@ -74,6 +74,11 @@ public final class LocalServices implements AutoCloseable {
         return "127.0.0.1:" + inference.server().port();
     }
 
+    /** The in-process inference service's serving core (for memory probes). */
+    public io.ensemblescope.inference.serving.InferenceEngine inferenceEngine() {
+        return inference.engine();
+    }
+
     public String metricsTarget() {
         return "127.0.0.1:" + metrics.port();
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static io.ensemblescope.cli.EscopeRun.escope;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -71,14 +72,31 @@ class ReproduceQuickTest {
             assertNotNull(img, p + " decodes");
             assertTrue(img.getWidth() > 100 && img.getHeight() > 100);
         }
+        assertCostSection(md, json, dir, true);
     }
 
-    /** A non-zero exit whose stderr is one line, mentioning {@code what}, with no stack trace. */
-    private static void assertOneLineError(EscopeRun run, String what) {
-        assertNotEquals(0, run.exit());
-        List<String> lines = run.err().strip().lines().toList();
-        assertEquals(1, lines.size(), run.err());
-        assertTrue(lines.get(0).startsWith("escope: ") && lines.get(0).contains(what), run.err());
+    /** Every method's cost measured; parameters as the architecture dictates; quality-vs-cost plots written. */
+    private static void assertCostSection(String md, JsonNode json, Path dir, boolean inProcess) {
+        assertTrue(md.contains("## Cost") && md.contains("Quality for the price"), "the Cost section");
+        JsonNode cost = json.get("cost").get("methods");
+        assertEquals(4, cost.size(), cost.toString());
+        for (JsonNode m : cost) {
+            assertTrue(m.get("flops_per_sample").asDouble() > 0 && m.get("weight_bytes").asLong() > 0, m.toString());
+            for (String batch : List.of("batch1", "batch32")) {
+                JsonNode l = m.get(batch);
+                assertTrue(l.get("requests").asLong() > 0 && l.get("p50").asDouble() > 0
+                        && l.get("p99").asDouble() >= l.get("p50").asDouble(), batch + " " + m);
+            }
+            assertTrue(m.get("peak_samples_per_second").asDouble() > 0, m.toString());
+            assertEquals(inProcess, m.get("served_bytes").isNumber(), "served memory measured in-process only");
+        }
+        long single = cost.get("Single").get("parameters").asLong();
+        assertEquals(4 * single, cost.get("Deep Ensemble (k=4)").get("parameters").asLong());
+        assertEquals(single, cost.get("MC Dropout (T=8)").get("parameters").asLong());
+        assertTrue(cost.get("BatchEnsemble (k=4)").get("parameters").asLong() < 2 * single);
+        for (String plot : List.of("cost-quality-vs-latency.png", "cost-quality-vs-memory.png")) {
+            assertTrue(Files.isRegularFile(dir.resolve("plots").resolve(plot)), plot);
+        }
     }
 
     /** The "Disagr. (%)" cell of a method's row in the first (in-distribution) table. */
@@ -120,6 +138,7 @@ class ReproduceQuickTest {
             assertTrue(run.err().contains("reused"), "checkpoints of the same spec are reused");
             String md = Files.readString(dir.resolve("report.md"));
             assertTrue(md.contains("| BatchEnsemble (k=4)") && md.contains("This run's answer"));
+            assertCostSection(md, new ObjectMapper().readTree(dir.resolve("report.json").toFile()), dir, false);
         }
     }
 
@@ -140,16 +159,16 @@ class ReproduceQuickTest {
         assertTrue(Files.readString(dir.resolve("report.md")).contains("rotate-30"));
         EscopeRun missing = escope("evaluate", "no-such-model", "--store", store.toString());
         assertNotEquals(0, missing.exit());
-        assertOneLineError(missing, "NOT_FOUND");
+        missing.assertOneLineError("NOT_FOUND");
     }
 
     @Test
     @Order(4)
     void wrongFlagsAndUnreachableServicesGiveOneLineErrors() {
-        assertOneLineError(escope("reproduce", "--seeds", "0", "--store", store.toString()), "--seeds");
-        assertOneLineError(escope("reproduce", "--trainer", "127.0.0.1:1"), "together");
-        assertOneLineError(escope("reproduce", "--quick", "--trainer", "127.0.0.1:1", "--inference", "127.0.0.1:1",
-                "--metrics", "127.0.0.1:1"), "unreachable");
+        escope("reproduce", "--seeds", "0", "--store", store.toString()).assertOneLineError("--seeds");
+        escope("reproduce", "--trainer", "127.0.0.1:1").assertOneLineError("together");
+        escope("reproduce", "--quick", "--trainer", "127.0.0.1:1", "--inference", "127.0.0.1:1",
+                "--metrics", "127.0.0.1:1").assertOneLineError("unreachable");
 
         EscopeRun unknown = escope("reproduce", "--frobnicate");
         assertNotEquals(0, unknown.exit());

@@ -45,6 +45,7 @@ public final class StudyRunner {
     private final String inferenceTarget;
     private final boolean retrain;
     private final PrintStream progress;
+    private final Map<StudyMethod, ModelRef> firstSeed = new LinkedHashMap<>();
 
     /**
      * @param inferenceTarget which inference target configured on the metrics service evaluations use; empty for its
@@ -68,11 +69,17 @@ public final class StudyRunner {
             for (long seed : plan.seeds()) {
                 TrainRequest request = plan.request(method, seed);
                 ModelRef ref = checkpoint(request, method, seed);
+                firstSeed.putIfAbsent(method, ref);
                 runs.add(evaluateCheckpoint(plan, method, ref, seed));
             }
             rows.put(method.label(), runs);
         }
         return new StudyResults(plan.title(), rows);
+    }
+
+    /** Each method's checkpoint of the first seed of the last {@link #run}: what the Cost section measures. */
+    public Map<StudyMethod, ModelRef> firstSeedCheckpoints() {
+        return java.util.Collections.unmodifiableMap(firstSeed);
     }
 
     /** The latest checkpoint of this exact spec, trained now when there is none (or when retraining). */

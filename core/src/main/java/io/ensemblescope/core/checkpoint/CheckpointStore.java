@@ -222,6 +222,11 @@ public final class CheckpointStore {
         return out;
     }
 
+    /** A manifest from its JSON text, e.g. a trainer's {@code Checkpoint.manifest_json}. */
+    public static Manifest parseManifest(String json) throws IOException {
+        return JSON.readValue(json, Manifest.class);
+    }
+
     /**
      * The manifest of {@code name}/{@code version}; an empty version means the latest.
      *
