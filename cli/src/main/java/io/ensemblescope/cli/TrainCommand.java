@@ -1,5 +1,7 @@
 package io.ensemblescope.cli;
 
+import io.ensemblescope.cli.config.Defaults;
+
 import io.ensemblescope.api.v1.BatchEnsembleOptions;
 import io.ensemblescope.api.v1.BatchMode;
 import io.ensemblescope.api.v1.DatasetSpec;

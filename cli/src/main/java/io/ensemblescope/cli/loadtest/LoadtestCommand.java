@@ -1,7 +1,7 @@
 package io.ensemblescope.cli.loadtest;
 
 import io.ensemblescope.api.v1.ModelRef;
-import io.ensemblescope.cli.Defaults;
+import io.ensemblescope.cli.config.Defaults;
 import io.ensemblescope.datasets.catalog.DatasetCatalog;
 import io.ensemblescope.datasets.DatasetRequest;
 import io.ensemblescope.datasets.ImageDataset;
