@@ -3,62 +3,42 @@ package io.ensemblescope.cli;
 import io.ensemblescope.inference.InferenceServer;
 import io.ensemblescope.metrics.service.MetricsServer;
 import io.ensemblescope.trainer.TrainerServer;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
- * Runs services in the foreground. {@code trainer}, {@code inference} and {@code metrics} take their server's own
- * flags (see {@code escope serve trainer --help}); {@code all} runs the three in one JVM on the default ports.
+ * {@code escope serve trainer|inference|metrics|all}: runs services in the foreground. Each service's subcommand is
+ * that service's own main command, so {@code escope serve trainer --help} lists exactly the trainer's options.
  */
-@Command(name = "serve", description = "Run a service: trainer, inference, metrics, or all.")
+@Command(name = "serve", synopsisSubcommandLabel = "trainer|inference|metrics|all",
+        description = "Run a service: trainer, inference, metrics, or all three in one JVM.")
 final class ServeCommand implements Callable<Integer> {
-    @Parameters(index = "0", description = "trainer, inference, metrics or all")
-    String service;
+    /** Services log their ports and lifecycle at info; the rest of the CLI logs warnings only. */
+    static final String LOG_LEVEL_PROPERTY = "org.slf4j.simpleLogger.defaultLogLevel";
 
-    @Option(names = "--store", description = "all: checkpoint store root.")
-    Path store = Defaults.store();
+    @Spec
+    CommandSpec spec;
 
-    @Option(names = "--device", description = "all: auto, cpu, gpu or gpu:N.")
-    String device = "auto";
-
-    @Option(names = "--ports", split = ",", description = "all: gRPC ports of trainer,inference,metrics.")
-    int[] ports = {50051, 50052, 50053};
-
-    @Option(names = "--metrics-ports", split = ",", description = "all: /metrics ports of trainer,inference,metrics.")
-    int[] metricsPorts = {9101, 9102, 9103};
-
-    @CommandLine.Unmatched
-    String[] rest = new String[0];
-
-    @Override
-    public Integer call() throws Exception {
-        // Services log their ports and lifecycle; set before the first logger initialises.
-        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
-        return switch (service) {
-            case "trainer" -> new CommandLine(new TrainerServer()).execute(rest);
-            case "inference" -> new CommandLine(new InferenceServer()).execute(rest);
-            case "metrics" -> new CommandLine(new MetricsServer()).execute(rest);
-            case "all" -> all();
-            default -> throw new IllegalArgumentException("unknown service '" + service
-                    + "': trainer, inference, metrics or all");
-        };
+    /** The serve command with one subcommand per service. */
+    static CommandLine commandLine() {
+        return new CommandLine(new ServeCommand())
+                .addSubcommand(named("trainer", new TrainerServer()))
+                .addSubcommand(named("inference", new InferenceServer()))
+                .addSubcommand(named("metrics", new MetricsServer()))
+                .addSubcommand(named("all", new ServeAllCommand()));
     }
 
-    private int all() throws Exception {
-        if (rest.length > 0) {
-            throw new IllegalArgumentException("unknown option " + rest[0] + " for serve all");
-        }
-        if (ports.length != 3 || metricsPorts.length != 3) {
-            throw new IllegalArgumentException("--ports and --metrics-ports take three ports each");
-        }
-        LocalServices services = LocalServices.start(store, device, ports, metricsPorts);
-        System.out.println(services.describe());
-        System.out.flush();
-        services.blockUntilShutdown();
-        return 0;
+    /** A server main under the name {@code escope serve} gives it (its own says e.g. "trainer-server"). */
+    private static CommandLine named(String name, Object main) {
+        return new CommandLine(main).setCommandName(name);
+    }
+
+    @Override
+    public Integer call() {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "Missing service: trainer, inference, metrics or all");
     }
 }

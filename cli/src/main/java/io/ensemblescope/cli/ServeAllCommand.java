@@ -1,0 +1,34 @@
+package io.ensemblescope.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code escope serve all}: the trainer, inference and metrics services in one JVM, sharing one store. */
+@Command(name = "all", description = "Run the trainer, inference and metrics services in this JVM.")
+final class ServeAllCommand implements Callable<Integer> {
+    @Option(names = "--store", description = "Checkpoint store root.")
+    Path store = Defaults.store();
+
+    @Option(names = "--device", description = "auto, cpu, gpu or gpu:N.")
+    String device = "auto";
+
+    @Option(names = "--ports", split = ",", description = "gRPC ports of trainer,inference,metrics.")
+    int[] ports = {50051, 50052, 50053};
+
+    @Option(names = "--metrics-ports", split = ",", description = "/metrics ports of trainer,inference,metrics.")
+    int[] metricsPorts = {9101, 9102, 9103};
+
+    @Override
+    public Integer call() throws Exception {
+        if (ports.length != 3 || metricsPorts.length != 3) {
+            throw new IllegalArgumentException("--ports and --metrics-ports take three ports each");
+        }
+        LocalServices services = LocalServices.start(store, device, ports, metricsPorts);
+        System.out.println(services.describe());
+        System.out.flush();
+        services.blockUntilShutdown();
+        return 0;
+    }
+}
