@@ -1,5 +1,6 @@
 package io.ensemblescope.cli;
 
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.PrintWriter;
 import java.net.BindException;
@@ -19,7 +20,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
 /**
  * How every {@code escope} command fails: one line on stderr, {@code escope: <what went wrong>}, and an exit code —
  * {@value #USAGE} for a usage error (picocli's parse errors, and an {@link IllegalArgumentException} whose message
- * starts with the flag it is about, the convention every command follows), {@value #FAILURE} for anything else.
+ * starts with the flag or environment variable it is about, the convention every command follows), {@value #FAILURE} for anything else.
  * The stack trace follows only with {@code --verbose} or {@code ESCOPE_DEBUG=1}. Installed once on the root command
  * line, so every subcommand shares it.
  */
@@ -29,6 +30,9 @@ public final class ErrorHandling implements IExecutionExceptionHandler, IParamet
     /** Set to 1 (or true) for stack traces on every failure. */
     public static final String DEBUG_ENV = "ESCOPE_DEBUG";
     static final String VERBOSE = "--verbose";
+    /** How a usage error's message starts: with the flag or environment variable it is about. */
+    private static final java.util.regex.Pattern NAMES_A_SETTING =
+            java.util.regex.Pattern.compile("--[a-z0-9]|ESCOPE_[A-Z0-9_]+\\b");
 
     private ErrorHandling() {}
 
@@ -56,8 +60,8 @@ public final class ErrorHandling implements IExecutionExceptionHandler, IParamet
 
     /** Whether {@code e} is about how the command was called rather than about the work. */
     static boolean isUsage(Throwable e) {
-        return e instanceof ParameterException
-                || e instanceof IllegalArgumentException && e.getMessage() != null && e.getMessage().startsWith("--");
+        return e instanceof ParameterException || e instanceof IllegalArgumentException && e.getMessage() != null
+                && NAMES_A_SETTING.matcher(e.getMessage()).lookingAt();
     }
 
     /** The one line that says what went wrong, without the exception's class unless there is nothing else. */
@@ -65,7 +69,11 @@ public final class ErrorHandling implements IExecutionExceptionHandler, IParamet
         if (e instanceof StatusRuntimeException s) {
             // The client interceptor (Targets) has already named the service for connection failures.
             String description = s.getStatus().getDescription();
-            return oneLine(description == null ? s.getStatus().getCode().toString()
+            if (description == null) {
+                return s.getStatus().getCode().toString();
+            }
+            // An unreachable service is named with its address; other codes tell what the service refused.
+            return oneLine(s.getStatus().getCode() == Status.Code.UNAVAILABLE ? description
                     : s.getStatus().getCode() + ": " + description);
         }
         Throwable bind = causeOf(e, BindException.class);

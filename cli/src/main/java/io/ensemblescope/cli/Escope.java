@@ -1,6 +1,8 @@
 package io.ensemblescope.cli;
 
 import io.ensemblescope.core.engine.Engines;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -19,6 +21,13 @@ import picocli.CommandLine.ScopeType;
             EvaluateCommand.class, BenchCommand.class, Cifar10CCommand.class,
             io.ensemblescope.cli.reproduce.ReproduceCommand.class, CommandLine.HelpCommand.class})
 public final class Escope {
+    /**
+     * grpc-java logs through java.util.logging, stack traces included (a name that does not resolve, a refused
+     * connection). A client command reports such failures as their status, so its grpc logs wait for --verbose.
+     * Held here: java.util.logging keeps loggers only weakly, and with them their level.
+     */
+    private static final Logger GRPC_LOG = Logger.getLogger("io.grpc");
+
     @Option(names = ErrorHandling.VERBOSE, scope = ScopeType.INHERIT,
             description = "On failure, print the stack trace after the one-line error (also: ESCOPE_DEBUG=1).")
     boolean verbose;
@@ -36,6 +45,8 @@ public final class Escope {
         cl.setExecutionStrategy(parsed -> {
             if (parsed.hasSubcommand() && parsed.subcommand().commandSpec().name().equals("serve")) {
                 System.setProperty(ServeCommand.LOG_LEVEL_PROPERTY, "info"); // before the first logger starts
+            } else if (!ErrorHandling.verbose(parsed.originalArgs())) {
+                GRPC_LOG.setLevel(Level.OFF);
             }
             return new CommandLine.RunLast().execute(parsed);
         });
