@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Help.Visibility;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -43,8 +44,8 @@ final class Cifar10CGenerateCommand implements Callable<Integer> {
         }
     }
 
-    @Option(names = "--corruptions", split = ",", description = "Corruptions to write, e.g. fog,snow (default: the"
-            + " 15 of the benchmark).")
+    @Option(names = "--corruptions", split = ",", showDefaultValue = Visibility.NEVER,
+            description = "Corruptions to write, e.g. fog,snow (default: the 15 of the benchmark).")
     List<String> corruptions = Corruptions.BENCHMARK;
 
     @Option(names = "--limit", defaultValue = "0", description = "First N test images only (0: all 10,000).")
@@ -53,7 +54,8 @@ final class Cifar10CGenerateCommand implements Callable<Integer> {
     @Mixin
     Cifar10COptions options = new Cifar10COptions();
 
-    @Option(names = "--threads", description = "Worker threads (default: available processors).")
+    @Option(names = "--threads", description = "Worker threads (default: the number of cores).",
+            showDefaultValue = Visibility.NEVER)
     int threads = Runtime.getRuntime().availableProcessors();
 
     @Override

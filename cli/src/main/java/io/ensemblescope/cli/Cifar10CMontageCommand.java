@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
         description = "Write a PNG of one CIFAR-10 test image clean and under every corruption at one severity.")
 final class Cifar10CMontageCommand implements Callable<Integer> {
     @Option(names = "--index", required = true, description = "Index of the CIFAR-10 test image (0..9999).")
-    int index;
+    Integer index;
 
     @Option(names = "--severity", defaultValue = "5", description = "Severity 1..5.")
     int severity;
