@@ -68,7 +68,7 @@ final class Cifar10CGenerateCommand implements Callable<Integer> {
         for (String c : corruptions) {
             try {
                 Corruptions.requireKnown(c);
-            } catch (IllegalArgumentException e) {
+            } catch (java.util.NoSuchElementException e) {
                 throw new IllegalArgumentException("--corruptions: " + e.getMessage().replaceFirst("^corruption: ", ""),
                         e);
             }

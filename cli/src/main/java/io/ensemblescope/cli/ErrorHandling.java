@@ -76,9 +76,9 @@ public final class ErrorHandling implements IExecutionExceptionHandler, IParamet
             return oneLine(s.getStatus().getCode() == Status.Code.UNAVAILABLE ? description
                     : s.getStatus().getCode() + ": " + description);
         }
-        Throwable bind = causeOf(e, BindException.class);
-        if (bind != null) {
-            return oneLine(messageOf(e) + (messageOf(e).contains(messageOf(bind)) ? "" : ": " + messageOf(bind)));
+        if (inUse(e)) {
+            return oneLine(messageOf(e) + ": address already in use (another process listens there; choose another"
+                    + " port, or 0 for any free one)");
         }
         if (e instanceof NoSuchFileException f) {
             return oneLine(f.getFile() + ": no such file or directory");
@@ -107,13 +107,14 @@ public final class ErrorHandling implements IExecutionExceptionHandler, IParamet
         return e.getClass().getSimpleName();
     }
 
-    private static Throwable causeOf(Throwable e, Class<? extends Throwable> type) {
+    /** A bind that failed because the port is taken (Netty's native transport says so in its own exception type). */
+    private static boolean inUse(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (type.isInstance(t)) {
-                return t;
+            if (t instanceof BindException || t.getMessage() != null && t.getMessage().contains("Address already in use")) {
+                return true;
             }
         }
-        return null;
+        return false;
     }
 
     /** Newlines and runs of blanks become single spaces: an error is one line. */

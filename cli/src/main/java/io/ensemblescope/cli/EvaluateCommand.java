@@ -82,8 +82,8 @@ final class EvaluateCommand implements Callable<Integer> {
             StudyMethod method = new StudyMethod(cp.getRef().getName() + "/" + cp.getRef().getVersion(),
                     cp.getMethod(), cp.getMembers(), mcSamples == null ? 0 : mcSamples);
             long seed = seed(cp);
-            StudyPlan plan = new StudyPlan("evaluate", "Evaluation of " + method.label(), List.of(method),
-                    List.of(seed), TrainRequest.getDefaultInstance(), sets, 500, List.of());
+            StudyPlan plan = new StudyPlan("evaluate", "Evaluation of " + method.label() + " (seed " + seed + ")",
+                    List.of(method), List.of(seed), TrainRequest.getDefaultInstance(), sets, 500, List.of());
             SeedRun run = new StudyRunner(c.trainer(), c.inference(), c.metrics(), c.inferenceTarget(), false,
                     System.err).evaluateCheckpoint(plan, method, cp.getRef(), seed);
             ReportWriter.Written written = new ReportWriter().write(

@@ -83,6 +83,9 @@ public final class ReproduceCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         StudyPlan plan = validate();
+        if (seedsAlias != null) {
+            System.err.println("escope: note: --seeds is now spelled --num-seeds");
+        }
         Path dir = out != null ? out : Path.of("reports", plan.name() + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         if (services.local()) {
@@ -109,11 +112,8 @@ public final class ReproduceCommand implements Callable<Integer> {
 
     /** Checks every option before any work (a bad one must not surface after an hour of training); the plan. */
     StudyPlan validate() {
-        if (seedsAlias != null) {
-            if (numSeeds != null) {
-                throw new IllegalArgumentException("--seeds is the old spelling of --num-seeds: give one of them");
-            }
-            System.err.println("escope: note: --seeds is now spelled --num-seeds");
+        if (seedsAlias != null && numSeeds != null) {
+            throw new IllegalArgumentException("--seeds is the old spelling of --num-seeds: give one of them");
         }
         StudyPlan plan = plan();
         if (svhn() != null) {
