@@ -69,8 +69,8 @@ final class Cifar10CGenerateCommand implements Callable<Integer> {
             try {
                 Corruptions.requireKnown(c);
             } catch (java.util.NoSuchElementException e) {
-                throw new IllegalArgumentException("--corruptions: " + e.getMessage().replaceFirst("^corruption: ", ""),
-                        e);
+                throw new IllegalArgumentException(new FieldFlags("corruption", "--corruptions").translate(
+                        e.getMessage()), e);
             }
         }
         if (Files.exists(out) && !Files.isDirectory(out)) {

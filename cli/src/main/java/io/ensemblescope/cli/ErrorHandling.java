@@ -10,6 +10,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
@@ -20,9 +21,9 @@ import picocli.CommandLine.UnmatchedArgumentException;
 /**
  * How every {@code escope} command fails: one line on stderr, {@code escope: <what went wrong>}, and an exit code —
  * {@value #USAGE} for a usage error (picocli's parse errors, and an {@link IllegalArgumentException} whose message
- * starts with the flag or environment variable it is about, the convention every command follows), {@value #FAILURE} for anything else.
- * The stack trace follows only with {@code --verbose} or {@code ESCOPE_DEBUG=1}. Installed once on the root command
- * line, so every subcommand shares it.
+ * starts with the flag or environment variable it is about, the convention every command follows), {@value #FAILURE}
+ * for anything else. The stack trace follows only with {@code --verbose} or {@code ESCOPE_DEBUG=1}. Installed once on
+ * the root command line, so every subcommand shares it.
  */
 public final class ErrorHandling implements IExecutionExceptionHandler, IParameterExceptionHandler {
     public static final int USAGE = 2;
@@ -31,8 +32,7 @@ public final class ErrorHandling implements IExecutionExceptionHandler, IParamet
     public static final String DEBUG_ENV = "ESCOPE_DEBUG";
     static final String VERBOSE = "--verbose";
     /** How a usage error's message starts: with the flag or environment variable it is about. */
-    private static final java.util.regex.Pattern NAMES_A_SETTING =
-            java.util.regex.Pattern.compile("--[a-z0-9]|ESCOPE_[A-Z0-9_]+\\b");
+    private static final Pattern NAMES_A_SETTING = Pattern.compile("--[a-z0-9]|ESCOPE_[A-Z0-9_]+\\b");
 
     private ErrorHandling() {}
 
@@ -67,7 +67,6 @@ public final class ErrorHandling implements IExecutionExceptionHandler, IParamet
     /** The one line that says what went wrong, without the exception's class unless there is nothing else. */
     static String describe(Throwable e) {
         if (e instanceof StatusRuntimeException s) {
-            // The client interceptor (Targets) has already named the service for connection failures.
             String description = s.getStatus().getDescription();
             if (description == null) {
                 return s.getStatus().getCode().toString();
@@ -110,16 +109,17 @@ public final class ErrorHandling implements IExecutionExceptionHandler, IParamet
     /** A bind that failed because the port is taken (Netty's native transport says so in its own exception type). */
     private static boolean inUse(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof BindException || t.getMessage() != null && t.getMessage().contains("Address already in use")) {
+            if (t instanceof BindException
+                    || t.getMessage() != null && t.getMessage().contains("Address already in use")) {
                 return true;
             }
         }
         return false;
     }
 
-    /** Newlines and runs of blanks become single spaces: an error is one line. */
+    /** Line breaks become "; " and other control characters spaces: an error is one line of plain text. */
     static String oneLine(String message) {
-        return message == null ? "" : message.strip().replaceAll("\\s*\\R\\s*", "; ").replaceAll("[\\p{Cntrl}&&[^\t]]", "");
+        return message == null ? "" : message.strip().replaceAll("\\s*\\R\\s*", "; ").replaceAll("\\p{Cntrl}", " ");
     }
 
     private static String suggestions(ParameterException ex) {

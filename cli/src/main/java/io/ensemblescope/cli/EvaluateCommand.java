@@ -114,8 +114,9 @@ final class EvaluateCommand implements Callable<Integer> {
             try {
                 catalog.shifts().parse(s);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--shifted: " + e.getMessage().replaceFirst("^dataset\\.shift: ", ""),
-                        e);
+                RuntimeException named = new FieldFlags("dataset.shift", "--shifted").translate(e);
+                throw named != e ? named : new IllegalArgumentException("--shifted " + Values.prefix(s) + ": "
+                        + e.getMessage(), e);
             }
         }
         if (limit < 0) {

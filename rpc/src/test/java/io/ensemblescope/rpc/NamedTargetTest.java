@@ -43,7 +43,8 @@ class NamedTargetTest {
     @Test
     void anUnavailableStatusFromTheServerKeepsItsDescription() throws Exception {
         String name = InProcessServerBuilder.generateName();
-        Server server = InProcessServerBuilder.forName(name).directExecutor().addService(new HealthGrpc.HealthImplBase() {
+        Server server = InProcessServerBuilder.forName(name).directExecutor().addService(new HealthGrpc
+                .HealthImplBase() {
             @Override
             public void check(HealthCheckRequest request, StreamObserver<io.grpc.health.v1.HealthCheckResponse> o) {
                 o.onError(Status.UNAVAILABLE.withDescription("inference service at x:1 is unreachable")
