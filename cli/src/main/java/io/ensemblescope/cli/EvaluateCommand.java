@@ -21,8 +21,6 @@ import io.ensemblescope.reports.SeedRun;
 import io.ensemblescope.reports.StudyResults;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -62,8 +60,8 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--mc-samples", description = "MC Dropout samples T (1..256; default: the model's own T).")
     Integer mcSamples;
 
-    @Option(names = "--out", description = "Report directory, new or empty (default: reports/evaluate-<model>-<time>).")
-    Path out;
+    @picocli.CommandLine.Mixin
+    ReportOut out = new ReportOut();
 
     @picocli.CommandLine.Mixin
     ServiceTargets services = new ServiceTargets();
@@ -75,8 +73,7 @@ final class EvaluateCommand implements Callable<Integer> {
         sets.add(set(SplitKind.IN_DISTRIBUTION, in, in, ""));
         shifted.forEach(s -> sets.add(set(SplitKind.SHIFTED, s, in, s)));
         ood.forEach(o -> sets.add(set(SplitKind.OOD, o, o, "")));
-        Path dir = out != null ? out : Path.of("reports", "evaluate-" + ref.getName() + "-"
-                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Path dir = out.directory("evaluate-" + ref.getName());
         try (Connections c = services.open()) {
             Checkpoint cp = TrainerServiceGrpc.newBlockingStub(c.trainer()).getCheckpoint(ref);
             StudyMethod method = new StudyMethod(cp.getRef().getName() + "/" + cp.getRef().getVersion(),
@@ -89,8 +86,7 @@ final class EvaluateCommand implements Callable<Integer> {
             ReportWriter.Written written = new ReportWriter().write(
                     new StudyResults(plan.title(), Map.of(method.label(), List.of(run))), dir);
             System.out.println(Files.readString(written.markdown()));
-            System.err.printf("report: %s (%d plots)%n", written.markdown().toAbsolutePath(),
-                    written.plots().size());
+            ReportOut.announce(written);
             return 0;
         }
     }
@@ -125,9 +121,7 @@ final class EvaluateCommand implements Callable<Integer> {
         if (mcSamples != null) {
             Values.range("--mc-samples", mcSamples, 1, 256);
         }
-        if (out != null) {
-            Values.newDirectory("--out", out);
-        }
+        out.validate();
         services.validate();
         return ModelRef.newBuilder().setName(parts[0]).setVersion(parts.length > 1 ? parts[1] : "").build();
     }

@@ -44,6 +44,7 @@ final class TrainCommand implements Callable<Integer> {
             "dropout_rate", "--dropout", "optimizer.learning_rate", "--lr", "optimizer.momentum", "--momentum",
             "optimizer.weight_decay", "--weight-decay", "seeds", "--seed", "method", "--method");
     static final List<String> METHODS = List.of("single", "mc-dropout", "deep-ensemble", "batch-ensemble");
+    static final int MAX_MEMBERS = 64;
 
     /** What to train: a new model (--name), or one run of an existing job (--job-dir with --member). */
     @ArgGroup(exclusive = true, multiplicity = "1")
@@ -150,13 +151,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--executor", description = "local or kubernetes.")
     String executor = "local";
 
-    static final int MAX_MEMBERS = 64;
-
     @Override
     public Integer call() throws Exception {
         Values.device("--device", device);
         if (target.run != null) {
             Path dir = Values.existingDirectory("--job-dir", target.run.jobDir);
+            Values.range("--member", target.run.member, 0, MAX_MEMBERS - 1);
             if (!Files.isRegularFile(dir.resolve("request.json"))) {
                 throw new IllegalArgumentException("--job-dir " + Values.prefix(dir) + " holds no request.json: it is"
                         + " not a job's work directory");

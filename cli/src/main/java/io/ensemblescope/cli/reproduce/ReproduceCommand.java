@@ -4,6 +4,7 @@ import com.google.protobuf.util.JsonFormat;
 import io.ensemblescope.cli.Connections;
 import io.ensemblescope.cli.ServiceTargets;
 import io.ensemblescope.cli.ProgressBar;
+import io.ensemblescope.cli.ReportOut;
 import io.ensemblescope.cli.Values;
 import io.ensemblescope.datasets.DatasetCatalog;
 import io.ensemblescope.datasets.DatasetFetcher;
@@ -17,8 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -74,8 +73,8 @@ public final class ReproduceCommand implements Callable<Integer> {
             + " metrics service dials it (default: --inference).")
     String inferenceFromMetrics;
 
-    @Option(names = "--out", description = "Report directory, new or empty (default: reports/<study>-<time>).")
-    Path out;
+    @picocli.CommandLine.Mixin
+    ReportOut out = new ReportOut();
 
     @picocli.CommandLine.Mixin
     ServiceTargets services = new ServiceTargets();
@@ -86,8 +85,7 @@ public final class ReproduceCommand implements Callable<Integer> {
         if (seedsAlias != null) {
             System.err.println("escope: note: --seeds is now spelled --num-seeds");
         }
-        Path dir = out != null ? out : Path.of("reports", plan.name() + "-"
-                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Path dir = out.directory(plan.name());
         if (services.local()) {
             prefetch(plan);
         }
@@ -104,8 +102,7 @@ public final class ReproduceCommand implements Callable<Integer> {
             Files.writeString(written.markdown(), "\n" + comparison + "\n" + rerun, StandardCharsets.UTF_8,
                     StandardOpenOption.APPEND);
             System.out.println(Files.readString(written.markdown()));
-            System.err.printf(Locale.ROOT, "report: %s (%d plots)%n", written.markdown().toAbsolutePath(),
-                    written.plots().size());
+            ReportOut.announce(written);
             return 0;
         }
     }
@@ -124,9 +121,7 @@ public final class ReproduceCommand implements Callable<Integer> {
                         + RobustnessDatasets.SVHN_TEST_FILE + ": " + RobustnessDatasets.howToSupplySvhn());
             }
         }
-        if (out != null) {
-            Values.newDirectory("--out", out);
-        }
+        out.validate();
         services.validate();
         if (inferenceFromMetrics != null) {
             if (services.local()) {
