@@ -13,6 +13,7 @@ import io.ensemblescope.api.v1.UnloadModelResponse;
 import io.ensemblescope.inference.serving.InferenceEngine;
 import io.ensemblescope.inference.serving.ModelState;
 import io.ensemblescope.inference.serving.ModelView;
+import io.ensemblescope.rpc.UnaryCalls;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -65,54 +66,33 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
 
     @Override
     public void listModels(ListModelsRequest request, StreamObserver<ListModelsResponse> responses) {
-        answer(responses, () -> {
+        UnaryCalls.answer(responses, () -> {
             ListModelsResponse.Builder b = ListModelsResponse.newBuilder();
             for (ModelView v : engine.models().list()) {
                 b.addModels(ProtoCodec.toInfo(v));
             }
             return b.build();
-        });
+        }, GrpcErrors::toStatus);
     }
 
     @Override
     public void getModel(GetModelRequest request, StreamObserver<ModelInfo> responses) {
-        answer(responses, () -> ProtoCodec.toInfo(engine.models().describe(request.getModel().getName(),
-                request.getModel().getVersion())));
+        UnaryCalls.answer(responses, () -> ProtoCodec.toInfo(engine.models().describe(request.getModel().getName(),
+                request.getModel().getVersion())), GrpcErrors::toStatus);
     }
 
     @Override
     public void loadModel(LoadModelRequest request, StreamObserver<ModelInfo> responses) {
-        answer(responses, () -> ProtoCodec.toInfo(engine.models().load(request.getModel().getName(),
+        UnaryCalls.answer(responses, () -> ProtoCodec.toInfo(engine.models().load(request.getModel().getName(),
                 request.getModel().getVersion(), ProtoCodec.batching(request.hasBatching(),
-                        request.getBatching()))));
+                        request.getBatching()))), GrpcErrors::toStatus);
     }
 
     @Override
     public void unloadModel(UnloadModelRequest request, StreamObserver<UnloadModelResponse> responses) {
-        answer(responses, () -> {
+        UnaryCalls.answer(responses, () -> {
             engine.models().unload(request.getModel().getName(), request.getModel().getVersion());
             return UnloadModelResponse.getDefaultInstance();
-        });
-    }
-
-    /** A unary call answered on the calling thread. */
-    private static <T> void answer(StreamObserver<T> responses, Call<T> call) {
-        T value;
-        try {
-            value = call.run();
-        } catch (Exception e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-            responses.onError(GrpcErrors.toStatus(e));
-            return;
-        }
-        responses.onNext(value);
-        responses.onCompleted();
-    }
-
-    @FunctionalInterface
-    private interface Call<T> {
-        T run() throws Exception;
+        }, GrpcErrors::toStatus);
     }
 }

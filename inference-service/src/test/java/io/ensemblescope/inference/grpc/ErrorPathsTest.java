@@ -24,6 +24,7 @@ import io.ensemblescope.inference.serving.ForwardListener;
 import io.ensemblescope.inference.serving.ServingOptions;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.internal.testing.StreamRecorder;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -190,13 +191,13 @@ class ErrorPathsTest {
 
     @Test
     void streamWithoutRequestIdFailsNamingIt() throws Exception {
-        var responses = new StreamRecorder();
+        StreamRecorder<PredictResponse> responses = StreamRecorder.create();
         var requests = server.async.predictStream(responses);
         requests.onNext(ServerHarness.pixels(TinyCheckpoints.SINGLE, 0, 1).toBuilder().clearRequestId().build());
-        Throwable t = responses.error.get(10, TimeUnit.SECONDS);
-        Status s = Status.fromThrowable(t);
+        assertTrue(responses.awaitCompletion(10, TimeUnit.SECONDS), "stream ended");
+        Status s = Status.fromThrowable(responses.getError());
         assertEquals(Status.Code.INVALID_ARGUMENT, s.getCode());
         assertTrue(s.getDescription().contains("request_id"));
-        assertEquals(List.of(), responses.responses);
+        assertEquals(List.of(), responses.getValues());
     }
 }

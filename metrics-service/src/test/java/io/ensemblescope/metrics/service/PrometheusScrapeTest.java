@@ -43,7 +43,7 @@ class PrometheusScrapeTest {
 
             Random rnd = new Random(4);
             int[] labels = RandomProbabilities.labels(rnd, 64, 10);
-            EvaluationReport report = InProcessMetricsService.evaluate(MetricsServiceGrpc.newStub(channel), List.of(
+            EvaluationReport report = InProcessMetricsService.evaluate(channel, List.of(
                     Chunks.chunk(Chunks.split(SplitKind.IN_DISTRIBUTION, "mnist-test"),
                             RandomProbabilities.members(rnd, 4, 64, 10), 4, 64, 10, labels),
                     Chunks.chunk(Chunks.split(SplitKind.OOD, "fashion-mnist"),
