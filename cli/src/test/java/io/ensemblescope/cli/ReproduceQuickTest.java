@@ -21,10 +21,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
@@ -32,12 +29,12 @@ import picocli.CommandLine;
  * The main job as a user runs it: {@code escope reproduce --quick} in-process, then against services started as
  * {@code escope serve all} does, and the one-line errors for wrong flags and unreachable services.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReproduceQuickTest {
+    // Per test: no test depends on another's store or on the order they run in.
     @TempDir
-    static Path store;
+    Path store;
     @TempDir
-    static Path reports;
+    Path reports;
 
     private record Run(int exit, String out, String err) {}
 
@@ -59,9 +56,14 @@ class ReproduceQuickTest {
         }
     }
 
+    /** The in-process run trains; the run against running services then finds the same checkpoints. */
     @Test
-    @Order(1)
-    void quickReproduceWritesAReportWithFourMethodsAndPlots() throws Exception {
+    void quickReproduceWritesAReportInProcessThenReusesItsCheckpointsAgainstRunningServices() throws Exception {
+        quickReproduceWritesAReportWithFourMethodsAndPlots();
+        reproduceAgainstRunningServicesReusesCheckpointsAndWritesTheSameKindOfReport();
+    }
+
+    private void quickReproduceWritesAReportWithFourMethodsAndPlots() throws Exception {
         Path dir = reports.resolve("in-process");
         Run run = escope("reproduce", "--quick", "--store", store.toString(), "--out", dir.toString());
         assertEquals(0, run.exit(), run.err());
@@ -121,9 +123,7 @@ class ReproduceQuickTest {
         throw new AssertionError("no row for " + method);
     }
 
-    @Test
-    @Order(2)
-    void reproduceAgainstRunningServicesReusesCheckpointsAndWritesTheSameKindOfReport() throws Exception {
+    private void reproduceAgainstRunningServicesReusesCheckpointsAndWritesTheSameKindOfReport() throws Exception {
         try (LocalServices services = LocalServices.start(store, "cpu", new int[] {0, 0, 0},
                 new int[] {0, 0, 0})) {
             for (String line : services.describe().split("\n")) {
@@ -145,7 +145,6 @@ class ReproduceQuickTest {
     }
 
     @Test
-    @Order(3)
     void trainModelsAndEvaluateCommandsWorkOnTheStore() throws Exception {
         Run train = escope("train", "--name", "cmd-single", "--method", "single", "--limit", "1000", "--epochs", "1",
                 "--store", store.toString(), "--device", "cpu");
@@ -165,7 +164,6 @@ class ReproduceQuickTest {
     }
 
     @Test
-    @Order(4)
     void wrongFlagsAndUnreachableServicesGiveOneLineErrors() {
         assertOneLineError(escope("reproduce", "--seeds", "0", "--store", store.toString()), "--seeds");
         assertOneLineError(escope("reproduce", "--trainer", "127.0.0.1:1"), "together");

@@ -22,11 +22,13 @@ import io.grpc.health.v1.HealthGrpc;
 import io.grpc.internal.testing.StreamRecorder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AutoClose;
@@ -79,6 +81,7 @@ class ModelLifecycleTest {
         server.blocking.loadModel(LoadModelRequest.newBuilder().setModel(ref("be", "v1")).build());
         AtomicBoolean swapping = new AtomicBoolean(true);
         Set<String> served = ConcurrentHashMap.newKeySet();
+        Map<String, Semaphore> answeredBy = Map.of("v1", new Semaphore(0), "v2", new Semaphore(0));
         ExecutorService clients = Executors.newFixedThreadPool(4);
         List<Future<Integer>> done = new ArrayList<>();
         for (int c = 0; c < 4; c++) {
@@ -88,6 +91,7 @@ class ModelLifecycleTest {
                 while (swapping.get() || n < 20) {
                     PredictResponse r = server.blocking.predict(ServerHarness.pixels("be", client * 8, 8));
                     served.add(r.getServed().getVersion());
+                    answeredBy.get(r.getServed().getVersion()).release();
                     PredictTest.assertRowsSumToOne(r);
                     n++;
                 }
@@ -96,9 +100,11 @@ class ModelLifecycleTest {
         }
         for (int swap = 0; swap < 6; swap++) {
             String v = swap % 2 == 0 ? "v2" : "v1";
+            answeredBy.get(v).drainPermits();
             assertEquals(v, server.blocking.loadModel(LoadModelRequest.newBuilder().setModel(ref("be", v))
                     .build()).getRef().getVersion());
-            Thread.sleep(30);
+            // Traffic goes on across the swap: wait for answers from the version just loaded.
+            assertTrue(answeredBy.get(v).tryAcquire(4, 30, TimeUnit.SECONDS), "answers from " + v);
         }
         swapping.set(false);
         int total = 0;

@@ -22,7 +22,6 @@ import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -63,7 +62,6 @@ class PrometheusScrapeTest {
             assertTrue(text.contains("escope_metrics_report_disagreement{"));
             assertTrue(text.contains("grpc_server_requests_received_messages_total"), "gRPC meters present");
 
-            Assumptions.assumeTrue(Promtool.available(), "promtool not installed (.ci/run installs it)");
             Promtool.assertValid(text);
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
