@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 @Command(name = "escope", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
         description = "Train, serve and audit efficient neural-network ensembles.",
         subcommands = {VersionCommand.class, TrainCommand.class, ServeCommand.class, ModelsCommand.class, EvaluateCommand.class,
-            BenchCommand.class, Cifar10CCommand.class, io.ensemblescope.cli.reproduce.ReproduceCommand.class})
+            BenchCommand.class, Cifar10CCommand.class, io.ensemblescope.cli.reproduce.ReproduceCommand.class,
+            ProfileCommand.class, MonitorDemoCommand.class})
 public final class Escope {
 
     public static void main(String[] args) {

@@ -5,6 +5,7 @@ import io.ensemblescope.core.checkpoint.CheckpointStore;
 import io.ensemblescope.datasets.DatasetCatalog;
 import io.ensemblescope.core.engine.Engines;
 import io.ensemblescope.inference.InferenceServer;
+import io.ensemblescope.inference.monitoring.MonitoringOptions;
 import io.ensemblescope.inference.serving.ServingOptions;
 import io.ensemblescope.metrics.evaluation.EvaluationLimits;
 import io.ensemblescope.metrics.service.CatalogDataSource;
@@ -34,13 +35,19 @@ public final class LocalServices implements AutoCloseable {
      * @param metricsPorts their Prometheus ports (0: any free port, negative: none)
      */
     public static LocalServices start(Path store, String device, int[] ports, int[] metricsPorts) throws Exception {
+        return start(store, device, ports, metricsPorts, MonitoringOptions.DEFAULT);
+    }
+
+    /** As above, with the inference service's uncertainty monitoring sized by {@code monitoring}. */
+    public static LocalServices start(Path store, String device, int[] ports, int[] metricsPorts,
+                                      MonitoringOptions monitoring) throws Exception {
         Engines.offline();
         Device dev = Engines.device(device);
         ServiceServer trainer = TrainerServer.start(ports[0], metricsPorts[0], store, device);
         InferenceServer.Running inference = null;
         try {
             inference = InferenceServer.start(ports[1], metricsPorts[1], 64 << 20, new CheckpointStore(store),
-                    ServingOptions.defaults(dev));
+                    ServingOptions.defaults(dev), monitoring);
             ServiceServer metrics = MetricsServer.start(ports[2], metricsPorts[2],
                     "127.0.0.1:" + inference.server().port(), EvaluationLimits.DEFAULT,
                     new CatalogDataSource(DatasetCatalog.shared()),
@@ -61,6 +68,11 @@ public final class LocalServices implements AutoCloseable {
 
     public String inferenceTarget() {
         return "127.0.0.1:" + inference.server().port();
+    }
+
+    /** The inference service's Prometheus endpoint (when started with a metrics port). */
+    public String inferenceMetricsUrl() {
+        return "http://127.0.0.1:" + inference.server().metricsPort() + "/metrics";
     }
 
     public String metricsTarget() {
