@@ -1,6 +1,7 @@
 package io.ensemblescope.cli.monitoring;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ensemblescope.api.v1.EvaluationChunk;
 import io.ensemblescope.api.v1.EvaluationReport;
@@ -32,13 +33,13 @@ import io.ensemblescope.rpc.PrometheusText;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.stub.StreamObserver;
+import io.grpc.testing.StreamRecorder;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -153,25 +154,14 @@ class MonitoringAcrossServicesTest {
 
     private static EvaluationReport evaluate(MetricsServiceGrpc.MetricsServiceStub stub, List<EvaluationChunk> chunks)
             throws Exception {
-        CompletableFuture<EvaluationReport> result = new CompletableFuture<>();
-        StreamObserver<EvaluationChunk> requests = stub.evaluate(new StreamObserver<>() {
-            @Override
-            public void onNext(EvaluationReport value) {
-                result.complete(value);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                result.completeExceptionally(t);
-            }
-
-            @Override
-            public void onCompleted() {
-                result.complete(null);
-            }
-        });
+        StreamRecorder<EvaluationReport> report = StreamRecorder.create();
+        StreamObserver<EvaluationChunk> requests = stub.evaluate(report);
         chunks.forEach(requests::onNext);
         requests.onCompleted();
-        return result.get(60, TimeUnit.SECONDS);
+        assertTrue(report.awaitCompletion(60, TimeUnit.SECONDS), "the metrics service answered");
+        if (report.getError() != null) {
+            throw new AssertionError("Evaluate failed", report.getError());
+        }
+        return report.getValues().get(0);
     }
 }
