@@ -41,7 +41,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class MonitoringOverheadBenchmark {
     static final String HEADING = "## Inference: uncertainty monitoring overhead";
-    private static final int ROUNDS = 5;
+    private static final int ROUNDS = 9;
     private static final int[] BATCHES = {1, 32};
     private static final String[][] MODELS = {{"single", "single"}, {"mc T=4", "mc"}, {"deep ensemble k=4", "de"},
         {"batch ensemble k=4", "be"}};
