@@ -48,10 +48,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The inference service's rolling calibration equals the metrics service's report on the same window: a BatchEnsemble
  * trained by the trainer serves 600 MNIST digits with ids, their labels come back through ReportOutcomes, and the
  * last 500 (the window) go to the metrics service's Evaluate as they were served — every number matches to the bit.
- * Slow (about a minute on a busy 2-core machine: training and three services); OutcomeFeedbackTest checks the same
- * equality against metrics-math in the default suite.
+ * About 15 s on an idle 2-core machine (a tiny training run and three services).
  */
-@org.junit.jupiter.api.Tag("slow")
 class MonitoringAcrossServicesTest {
     private static final int WINDOW = 500;
 
