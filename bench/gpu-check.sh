@@ -2,7 +2,7 @@
 # Runs the serving benchmark (escope bench inference) on this machine's GPU from the bundle gpu-pack.sh builds:
 # its own Java runtime and jars, DJL pointed at the libtorch of the PyTorch installed for python3. No JDK, Maven or
 # network needed. Prints the device and synchronised timings, or exactly what failed. Sized to finish in < 8 min.
-#   gpu-check.sh [--device gpu|cpu] [extra escope bench inference options]
+#   gpu-check.sh [--device gpu|cpu] [escope bench inference options, replacing the defaults below]
 # --device cpu is the dry path: the same steps against the same libtorch, on the CPU (checks the bundle anywhere).
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -45,9 +45,11 @@ export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 export PYTORCH_LIBRARY_PATH="$torch_lib"
 export LD_LIBRARY_PATH="$torch_lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 cp_="$(ls "$here"/lib/*.jar | tr '\n' ':')"
+# Both architectures, B = 1, 8, 32, two rounds: about 4 minutes on 2 CPU cores, far less on a GPU.
+[ $# -gt 0 ] || set -- --arch mnist-mlp,resnet20 --rounds 2 --cell-ms 250
 run() {
   timeout 450 "$java" -Xmx4g -Dai.djl.offline=true -Djava.awt.headless=true -cp "$cp_" io.ensemblescope.cli.Escope \
-    bench inference --device "$device" --arch mnist-mlp,resnet20 --rounds 2 --cell-ms 250 "$@"
+    bench inference --device "$device" "$@"
 }
 # DJL needs a JNI library (libdjl_torch.so) built for the libtorch it loads. Attempt 1: the machine's PyTorch
 # version and flavor (works when a matching JNI library is in $DJL_CACHE_DIR, e.g. one built on this machine);
