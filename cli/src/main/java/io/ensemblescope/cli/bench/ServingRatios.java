@@ -113,6 +113,17 @@ public final class ServingRatios {
                 ratio(b, "unfused/be", "unfused/de", one)));
         s.append(String.format("| DE stacked / DE on replica threads | %d | %.2f | < 1: stacking pays |%n", one,
                 ratio(b, "fused/de", "unfused/de", one)));
+        s.append("\nProcess CPU time per call, µs (all threads of this JVM: client, transport, engine), against p50 wall"
+                + " time: what gRPC adds in work, and what it adds in waiting for threads to be scheduled.\n\n"
+                + "| method | B | in-process CPU / wall | gRPC CPU / wall | gRPC unfused CPU / wall |\n"
+                + "|---|---|---|---|---|\n");
+        for (int g : grpcBatches) {
+            for (int i = 0; i < methods.length; i++) {
+                String key = methods[i] + "@" + g;
+                s.append(String.format("| %s | %d | %s | %s | %s |%n", LABELS[i], g, cpu(b, "fused/" + key),
+                        cpu(b, "grpc/" + key), cpu(b, "grpc-unfused/" + key)));
+            }
+        }
         s.append("\nFusion per model (budget ").append(layerBudget >> 10)
                 .append(" KiB per layer): weight layers by form, and the bytes of serving tensors they keep.\n\n"
                         + "| model | layers by form | fused bytes | BatchNorms folded |\n|---|---|---|---|\n");
@@ -144,6 +155,11 @@ public final class ServingRatios {
             return "—";
         }
         return p99 ? String.format("%.0f (%.0f)", m.p50Micros(), m.p99Micros()) : String.format("%.0f", m.p50Micros());
+    }
+
+    private static String cpu(ServingBench b, String key) {
+        LatencyMeter m = b.meters.get(key);
+        return m == null ? "—" : String.format("%.0f / %.0f", m.cpuMicros(), m.p50Micros());
     }
 
     private static double ratio(ServingBench b, String num, String den, int batch) {
