@@ -15,37 +15,45 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "inference", description = "Measure serving latency ratios per method (docs/BENCHMARKS.md).")
 final class InferenceBenchCommand implements Callable<Integer> {
-    @Option(names = "--arch", split = ",", description = "Architectures (default mnist-mlp,resnet20).")
+    @Option(names = "--arch", split = ",", description = "Architectures: mnist-mlp, resnet20 (default both).")
     List<String> architectures = List.of("mnist-mlp", "resnet20");
 
     @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu or gpu:N (default ${DEFAULT-VALUE}).")
     String device;
 
-    @Option(names = "--batches", split = ",", description = "Batch sizes B (default 1,8,32).")
+    @Option(names = "--batches", split = ",", description = "Batch sizes B, 1..1024 (default 1,8,32).")
     List<Integer> batches = List.of(1, 8, 32);
 
-    @Option(names = "--grpc-batches", split = ",", description = "Batch sizes also measured over gRPC (default 1,32).")
+    @Option(names = "--grpc-batches", split = ",", description = "Batch sizes also measured over gRPC, among --batches (default 1,32).")
     List<Integer> grpcBatches = List.of(1, 32);
 
-    @Option(names = "--rounds", defaultValue = "3", description = "Interleaved rounds (default ${DEFAULT-VALUE}).")
+    @Option(names = "--rounds", defaultValue = "3", description = "Rounds, 1..20 (default ${DEFAULT-VALUE}).")
     int rounds;
 
     @Option(names = "--cell-ms", defaultValue = "400",
-            description = "Milliseconds per configuration and round (default ${DEFAULT-VALUE}).")
+            description = "Milliseconds per configuration and round, 1..10000 (default ${DEFAULT-VALUE}).")
     int cellMillis;
 
     @Option(names = "--fused-layer-budget-kib", defaultValue = "16384",
             description = "Fusion's memory budget per layer, KiB (default ${DEFAULT-VALUE}, the server's default).")
-    long layerBudgetKib;
+    int layerBudgetKib;
 
     @Override
     public Integer call() throws Exception {
-        if (rounds < 1 || rounds > 20 || cellMillis < 1 || cellMillis > 10_000 || layerBudgetKib < 0) {
-            throw new IllegalArgumentException("--rounds must be in [1, 20], --cell-ms in [1, 10000] and --fused-layer-budget-kib >= 0");
+        architectures.forEach(a -> Values.oneOf("--arch", a, List.of("mnist-mlp", "resnet20")));
+        Values.device("--device", device);
+        batches.forEach(b -> Values.range("--batches", b, 1, 1024));
+        grpcBatches.forEach(b -> Values.range("--grpc-batches", b, 1, 1024));
+        if (!batches.containsAll(grpcBatches)) {
+            throw new IllegalArgumentException("--grpc-batches must be among --batches " + batches + ", got "
+                    + grpcBatches);
         }
+        Values.range("--rounds", rounds, 1, 20);
+        Values.range("--cell-ms", cellMillis, 1, 10_000);
+        Values.range("--fused-layer-budget-kib", layerBudgetKib, 0, 1 << 30);
         Device d = Engines.device(device); // gpu without a GPU the engine sees: a one-line error naming the count
         System.out.println(new ServingRatios(d, batches, grpcBatches, rounds, cellMillis,
-                Math.multiplyExact(layerBudgetKib, 1024L)).run(architectures));
+                layerBudgetKib * 1024L).run(architectures));
         return 0;
     }
 }
