@@ -113,7 +113,8 @@ public final class ServingRatios {
                 ratio(b, "unfused/be", "unfused/de", one)));
         s.append(String.format("| DE stacked / DE on replica threads | %d | %.2f | < 1: stacking pays |%n", one,
                 ratio(b, "fused/de", "unfused/de", one)));
-        s.append("\nProcess CPU time per call, µs (all threads of this JVM: client, transport, engine), against p50 wall"
+        s.append("\nProcess CPU time per call, µs (all threads of this JVM: client, transport, engine, and also GC"
+                + " and JIT compiler threads, so an upper bound on the work), against p50 wall"
                 + " time: what gRPC adds in work, and what it adds in waiting for threads to be scheduled.\n\n"
                 + "| method | B | in-process CPU / wall | gRPC CPU / wall | gRPC unfused CPU / wall |\n"
                 + "|---|---|---|---|---|\n");
