@@ -24,7 +24,8 @@ final class FusedExecutor implements MemberExecutor {
 
     @Override
     public MemberLogits logits(NDArray input, int members, BooleanSupplier abandoned) {
-        long rows = input.getShape().get(0) * fused.members();
+        // The input goes in untiled: B rows carry all k members (as B rows go through each threaded replica).
+        long rows = input.getShape().get(0);
         listener.beforeForward(model, method, 0, rows);
         try {
             return MemberLogits.stacked(fused.stackedLogits(input), fused.members());
