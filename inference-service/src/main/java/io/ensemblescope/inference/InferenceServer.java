@@ -42,6 +42,10 @@ public final class InferenceServer implements Callable<Integer> {
     public static final int DEFAULT_METRICS_PORT = 9102;
     /** Threads answering REST requests at once; each waits on the engine, which bounds the work itself. */
     static final int HTTP_THREADS = 16;
+    /** Unary predictions, which run their forward on the calling thread only while a compute slot is free. */
+    private static final String[] PREDICT_METHODS = {
+        io.ensemblescope.api.v1.InferenceServiceGrpc.getPredictMethod().getFullMethodName(),
+        io.ensemblescope.api.oip.GRPCInferenceServiceGrpc.getModelInferMethod().getFullMethodName()};
 
     @Mixin
     ServerOptions listen = new ServerOptions(DEFAULT_PORT, DEFAULT_METRICS_PORT);
@@ -60,6 +64,21 @@ public final class InferenceServer implements Callable<Integer> {
             description = "Threads running unbatched forwards, each with cores / threads PyTorch threads"
                     + " (at least 1); 0 = number of cores.")
     int computeThreads;
+
+    @Option(names = "--fused-layer-budget-mib", defaultValue = "16",
+            description = "Largest fused serving tensors per layer, MiB: BatchEnsemble fast weights folded per member,"
+                    + " Deep-Ensemble replicas stacked, BatchNorm folded (docs/INFERENCE.md); layers beyond it run"
+                    + " factored; negative serves the training forward (default ${DEFAULT-VALUE}).")
+    long fusedLayerBudgetMib;
+
+    @Option(names = "--deep-ensemble", defaultValue = "stacked",
+            description = "Deep-Ensemble replicas as one stacked forward (stacked) or one thread each (threads);"
+                    + " default ${DEFAULT-VALUE}.")
+    String deepEnsemble;
+
+    @Option(names = "--predict-on-transport-thread", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Start unary predictions on the gRPC transport thread (default on).")
+    boolean predictOnTransportThread;
 
     @Option(names = "--max-batch-size", defaultValue = "0",
             description = "Default dynamic batching: samples per coalesced forward; 0 disables.")
@@ -139,7 +158,15 @@ public final class InferenceServer implements Callable<Integer> {
                 computeThreads > 0 ? computeThreads : d.computeThreads(), d.computeQueue(),
                 new BatchingConfig(maxBatchSize, maxQueueDelayMicros, maxQueueSize), d.maxRequestBatch(),
                 d.maxMcSamples(), d.maxForwardRows(), autoload,
-                new BatchingLimits(d.maxRequestBatch(), limitQueueDelayMicros, limitQueueSize), maxRequestCost);
+                new BatchingLimits(d.maxRequestBatch(), limitQueueDelayMicros, limitQueueSize), maxRequestCost)
+                .withFusion(fusedLayerBudgetMib < 0 ? -1 : Math.multiplyExact(fusedLayerBudgetMib, 1L << 20),
+                        switch (deepEnsemble) {
+                            case "stacked" -> true;
+                            case "threads" -> false;
+                            default -> throw new IllegalArgumentException("--deep-ensemble must be stacked or threads,"
+                                    + " got " + io.ensemblescope.core.text.ClientText.quote(deepEnsemble));
+                        })
+                .withPredictOnTransportThread(predictOnTransportThread);
     }
 
     /** The monitoring flags, or null with --no-monitoring. */
@@ -213,6 +240,7 @@ public final class InferenceServer implements Callable<Integer> {
                 maxInboundBytes, registry, HTTP_THREADS);
         ServiceServer server = ServiceServer.builder("inference", registry).port(port).metricsPort(metricsPort)
                 .maxInboundMessageBytes(maxInboundBytes).addService(service).addService(new OipGrpcService(oip))
+                .onTransportThread(engine.options().predictOnTransportThread() ? PREDICT_METHODS : new String[0])
                 .beforeStop(oip::stopping).beforeStop(() -> stopQuietly(http)).build();
         service.reportHealth(server.health());
         try {

@@ -33,6 +33,7 @@ public final class ServiceServer {
     private final int maxInboundBytes;
     private final List<BindableService> services;
     private final List<Runnable> beforeStop;
+    private final java.util.Set<String> transportThreadMethods;
     private final PrometheusMeterRegistry registry;
     private final HealthStatusManager health = new HealthStatusManager();
     private Server server;
@@ -46,6 +47,7 @@ public final class ServiceServer {
         this.maxInboundBytes = b.maxInboundBytes;
         this.services = List.copyOf(b.services);
         this.beforeStop = List.copyOf(b.beforeStop);
+        this.transportThreadMethods = java.util.Set.copyOf(b.transportThreadMethods);
         this.registry = b.registry;
     }
 
@@ -55,6 +57,17 @@ public final class ServiceServer {
 
     public synchronized ServiceServer start() throws IOException {
         NettyServerBuilder builder = NettyServerBuilder.forPort(port).maxInboundMessageSize(maxInboundBytes);
+        if (!transportThreadMethods.isEmpty()) {
+            // These calls start on the transport thread: no hand-off to the call executor and back (see the builder).
+            builder.callExecutor(new io.grpc.ServerCallExecutorSupplier() {
+                @Override
+                public <ReqT, RespT> java.util.concurrent.Executor getExecutor(io.grpc.ServerCall<ReqT, RespT> call,
+                                                                                io.grpc.Metadata headers) {
+                    return transportThreadMethods.contains(call.getMethodDescriptor().getFullMethodName())
+                            ? Runnable::run : null;
+                }
+            });
+        }
         MetricCollectingServerInterceptor meters = new MetricCollectingServerInterceptor(registry);
         CallOutcomes outcomes = new CallOutcomes();
         TransportLog.install();
@@ -152,6 +165,7 @@ public final class ServiceServer {
         private int maxInboundBytes = 64 * 1024 * 1024;
         private final List<BindableService> services = new ArrayList<>();
         private final List<Runnable> beforeStop = new ArrayList<>();
+        private final java.util.Set<String> transportThreadMethods = new java.util.HashSet<>();
 
         private Builder(String name, PrometheusMeterRegistry registry) {
             this.name = name;
@@ -183,6 +197,16 @@ public final class ServiceServer {
         /** Runs before the server stops accepting calls, e.g. to snapshot running training jobs. */
         public Builder beforeStop(Runnable hook) {
             beforeStop.add(hook);
+            return this;
+        }
+
+        /**
+         * Runs the calls of these methods (full names, "package.Service/Method") on the transport's event-loop thread
+         * instead of the call executor. Only for handlers that never block for long: they must hand slow work to
+         * their own bounded pool (the inference service runs a forward there only while a compute slot is free).
+         */
+        public Builder onTransportThread(String... fullMethodNames) {
+            transportThreadMethods.addAll(List.of(fullMethodNames));
             return this;
         }
 

@@ -45,6 +45,18 @@ public final class BatchEnsembleConv2d extends AbstractBlock {
         return fast.options;
     }
 
+    public Shape kernelShape() {
+        return kernel;
+    }
+
+    public Shape stride() {
+        return stride;
+    }
+
+    public Shape padding() {
+        return padding;
+    }
+
     @Override
     protected void prepare(Shape[] inputShapes) {
         long in = inputShapes[0].get(1);

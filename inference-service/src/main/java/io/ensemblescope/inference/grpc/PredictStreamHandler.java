@@ -49,7 +49,7 @@ final class PredictStreamHandler implements StreamObserver<PredictRequest> {
         }
         String id = request.getRequestId();
         try {
-            engine.predict(ProtoCodec.toCall(request, now, Deadlines.nanoDeadline(now), this::gone))
+            engine.predictQueued(ProtoCodec.toCall(request, now, Deadlines.nanoDeadline(now), this::gone))
                     .whenComplete((p, e) -> {
                         if (e != null) {
                             fail(new RequestFailure(id, e));

@@ -33,7 +33,7 @@ final class DeepEnsembleExecutor implements MemberExecutor {
     }
 
     @Override
-    public NDArray logits(NDArray input, int members, BooleanSupplier abandoned) {
+    public MemberLogits logits(NDArray input, int members, BooleanSupplier abandoned) {
         int k = copies.get(0).spec().members();
         Device home = input.getDevice();
         List<Future<NDArray>> running = new ArrayList<>(k);
@@ -55,7 +55,7 @@ final class DeepEnsembleExecutor implements MemberExecutor {
             running.forEach(f -> f.cancel(true));
             throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
         }
-        return NDArrays.stack(outs);
+        return MemberLogits.memberMajor(NDArrays.stack(outs));
     }
 
     private NDArray runReplica(EnsembleNetwork net, int replica, NDArray input, Device home,

@@ -3,12 +3,8 @@ package io.ensemblescope.inference.serving;
 import io.ensemblescope.core.checkpoint.CheckpointStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The serving core: validates a call against its model, runs it (batched or alone) and records its meters. Knows
@@ -18,7 +14,7 @@ public final class InferenceEngine implements AutoCloseable {
     private final ServingOptions options;
     private final ServingMetrics metrics;
     private final ModelRepository models;
-    private final ExecutorService compute;
+    private final ComputeSlots compute;
     private final List<ServingObserver> observers = new CopyOnWriteArrayList<>();
 
     public InferenceEngine(CheckpointStore store, ServingOptions options, MeterRegistry registry,
@@ -26,9 +22,8 @@ public final class InferenceEngine implements AutoCloseable {
         this.options = options;
         this.metrics = new ServingMetrics(registry);
         this.models = new ModelRepository(store, options, loader, metrics, forwards);
-        this.compute = new ThreadPoolExecutor(options.computeThreads(), options.computeThreads(), 30,
-                TimeUnit.SECONDS, new ArrayBlockingQueue<>(options.computeQueue()),
-                TorchThreads.factory("inference-compute-", options.computeIntraOpThreads()));
+        this.compute = new ComputeSlots(options.computeThreads(), options.computeQueue(),
+                options.computeIntraOpThreads());
     }
 
     public InferenceEngine(CheckpointStore store, ServingOptions options, MeterRegistry registry) {
@@ -49,8 +44,20 @@ public final class InferenceEngine implements AutoCloseable {
         models.observe(observer);
     }
 
-    /** Runs a call; the future fails with the JDK exception describing what went wrong. */
+    /**
+     * Runs a call, unbatched on this thread when a compute slot is free (see {@link ComputeSlots}); the future fails
+     * with the JDK exception describing what went wrong.
+     */
     public CompletableFuture<Prediction> predict(PredictCall call) {
+        return predict(call, true);
+    }
+
+    /** Runs a call without occupying this thread: for callers that keep several calls in flight (streams). */
+    public CompletableFuture<Prediction> predictQueued(PredictCall call) {
+        return predict(call, false);
+    }
+
+    private CompletableFuture<Prediction> predict(PredictCall call, boolean here) {
         metrics.started();
         LoadedModel model = null;
         CompletableFuture<Prediction> result;
@@ -61,7 +68,7 @@ public final class InferenceEngine implements AutoCloseable {
                     model.maxRequestBatch());
             RequestCost.check(input.batch(), members, model.manifest(), options.maxRequestCost());
             call.checkAlive();
-            result = model.submit(call, input, members, compute);
+            result = model.submit(call, input, members, here ? compute::runHereOrQueue : compute::queue);
         } catch (Throwable e) {
             result = CompletableFuture.failedFuture(e);
         }
@@ -87,12 +94,7 @@ public final class InferenceEngine implements AutoCloseable {
     /** Stops taking work, lets queued calls finish, and closes every model once its calls are done. */
     @Override
     public void close() {
-        compute.shutdown();
-        try {
-            compute.awaitTermination(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        compute.close();
         models.close();
     }
 }

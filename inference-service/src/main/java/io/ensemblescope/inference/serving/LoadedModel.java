@@ -9,7 +9,6 @@ import io.ensemblescope.core.models.Method;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -89,9 +88,9 @@ final class LoadedModel {
         return t;
     }
 
-    /** Queues the call on the batcher, or runs it alone on the compute pool. */
+    /** Queues the call on the batcher, or runs it alone through {@code compute}. */
     CompletableFuture<Prediction> submit(PredictCall call, InputDecoder.Decoded input, int members,
-                                         ExecutorService compute) {
+                                         java.util.concurrent.Executor compute) {
         PendingCall pending = new PendingCall(call, input, members, new CompletableFuture<>(), System.nanoTime());
         if (batcher != null) {
             batcher.offer(pending);
@@ -150,13 +149,11 @@ final class LoadedModel {
         int members = live.get(0).members();
         try (NDManager sub = manager().newSubManager()) {
             NDArray input = sub.create(x, new Shape(dims));
-            NDArray logits = executor.logits(input, members,
+            MemberLogits logits = executor.logits(input, members,
                     () -> live.stream().allMatch(c -> c.call().abandoned()));
-            NDArray probs = logits.softmax(2);
-            NDArray mean = probs.mean(new int[] {0});
-            int classes = (int) logits.getShape().get(2);
-            return new Outputs((int) logits.getShape().get(0), total, classes, probs.toFloatArray(),
-                    mean.toFloatArray(), logits.toFloatArray());
+            float[] probs = logits.probabilities();
+            return new Outputs(logits.members(), total, logits.classes(), probs, logits.mean(probs),
+                    logits.logits());
         }
     }
 

@@ -29,7 +29,7 @@ final class McDropoutExecutor implements MemberExecutor {
     }
 
     @Override
-    public NDArray logits(NDArray input, int passes, BooleanSupplier abandoned) {
+    public MemberLogits logits(NDArray input, int passes, BooleanSupplier abandoned) {
         long batch = input.getShape().get(0);
         int perChunk = (int) Math.max(1, Math.min(passes, maxRows / batch));
         NDList chunks = new NDList();
@@ -45,6 +45,7 @@ final class McDropoutExecutor implements MemberExecutor {
                 listener.afterForward(model, spec.method(), 0, t * batch);
             }
         }
-        return chunks.size() == 1 ? chunks.singletonOrThrow() : NDArrays.concat(chunks, 0);
+        return MemberLogits.memberMajor(chunks.size() == 1 ? chunks.singletonOrThrow()
+                : NDArrays.concat(chunks, 0));
     }
 }

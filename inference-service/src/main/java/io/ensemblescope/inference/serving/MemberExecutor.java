@@ -6,12 +6,12 @@ import java.util.function.BooleanSupplier;
 /** Runs one method's members over an input batch. */
 interface MemberExecutor extends AutoCloseable {
     /**
-     * Logits [t, B, C] for input [B, …]; every array it makes is attached to the input's manager.
+     * Member logits [t, B, C] for input [B, …], read back; every array it makes is attached to the input's manager.
      *
      * @param members k for ensembles, T for MC Dropout, 1 for a single model
      * @param abandoned true when nobody waits for the answer any more: stop between forwards
      */
-    NDArray logits(NDArray input, int members, BooleanSupplier abandoned);
+    MemberLogits logits(NDArray input, int members, BooleanSupplier abandoned);
 
     @Override
     default void close() {}

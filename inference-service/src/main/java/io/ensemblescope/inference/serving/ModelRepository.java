@@ -4,6 +4,7 @@ import ai.djl.Device;
 import io.ensemblescope.core.checkpoint.CheckpointStore;
 import io.ensemblescope.core.checkpoint.Manifest;
 import io.ensemblescope.core.checkpoint.StoreEntry;
+import io.ensemblescope.core.fused.FusedNetwork;
 import io.ensemblescope.core.models.EnsembleNetwork;
 import io.ensemblescope.core.models.Method;
 import java.io.IOException;
@@ -22,6 +23,7 @@ import java.util.function.BiConsumer;
  * finish, so a hot swap fails no in-flight call.
  */
 public final class ModelRepository implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ModelRepository.class);
     private final CheckpointStore store;
     private final ServingOptions options;
     private final ModelLoader loader;
@@ -152,8 +154,10 @@ public final class ModelRepository implements AutoCloseable {
 
     private LoadedModel open(Manifest manifest, BatchingConfig batching) throws IOException {
         Method method = manifest.network().method();
-        // Deep-Ensemble replicas spread across devices: one copy of the network per device, replica i on copy i mod n.
-        List<Device> devices = method == Method.DEEP_ENSEMBLE ? options.devices()
+        boolean stacked = method == Method.DEEP_ENSEMBLE && options.fused() && options.deepEnsembleStacked();
+        // Threaded Deep-Ensemble replicas spread across devices: one copy of the network per device, replica i on
+        // copy i mod n. Stacked replicas run as one forward on the primary device.
+        List<Device> devices = method == Method.DEEP_ENSEMBLE && !stacked ? options.devices()
                 : List.of(options.primaryDevice());
         List<EnsembleNetwork> nets = new ArrayList<>();
         try {
@@ -162,16 +166,40 @@ public final class ModelRepository implements AutoCloseable {
             }
             String name = manifest.name();
             MemberExecutor executor = switch (method) {
-                case DEEP_ENSEMBLE -> new DeepEnsembleExecutor(name, nets,
-                        options.replicaThreadsFor(manifest.network().members()), forwards);
+                case DEEP_ENSEMBLE -> stacked ? fusedOr(name, nets.get(0), null) : threaded(name, nets);
                 case MC_DROPOUT -> new McDropoutExecutor(name, nets.get(0), options.maxForwardRows(), forwards);
-                case SINGLE, BATCH_ENSEMBLE -> new TiledExecutor(name, nets.get(0), forwards);
+                case SINGLE, BATCH_ENSEMBLE -> {
+                    MemberExecutor tiled = new TiledExecutor(name, nets.get(0), forwards);
+                    yield options.fused() ? fusedOr(name, nets.get(0), tiled) : tiled;
+                }
             };
             return new LoadedModel(manifest, nets, executor, batching, maxRequestBatch(batching), metrics);
         } catch (IOException | RuntimeException e) {
             nets.forEach(EnsembleNetwork::close);
             throw e;
         }
+    }
+
+    private MemberExecutor threaded(String name, List<EnsembleNetwork> nets) {
+        return new DeepEnsembleExecutor(name, nets, options.replicaThreadsFor(nets.get(0).spec().members()),
+                forwards);
+    }
+
+    /**
+     * The network fused within the layer budget (see {@link FusedNetwork}), its choices logged once at load; a
+     * network fusion does not know is served by {@code unfused} (null: the threaded Deep Ensemble) instead.
+     */
+    private MemberExecutor fusedOr(String name, EnsembleNetwork net, MemberExecutor unfused) {
+        FusedNetwork f;
+        try {
+            f = FusedNetwork.compile(net, options.fusedLayerBudget());
+        } catch (IllegalArgumentException e) {
+            LOG.warn("model {} served unfused: {}", name, e.getMessage());
+            return unfused != null ? unfused : threaded(name, List.of(net));
+        }
+        LOG.info("model {} fused: {} weight layers, {} bytes of serving tensors, forms {}", name, f.layers().size(),
+                f.bytes(), f.layers().stream().map(l -> l.fusion().name()).distinct().toList());
+        return new FusedExecutor(name, net.spec().method(), f, forwards);
     }
 
     /** A request never exceeds the server's request batch; while batching it also fits one coalesced forward. */

@@ -1,6 +1,7 @@
 package io.ensemblescope.inference.serving;
 
 import ai.djl.Device;
+import io.ensemblescope.core.fused.FusedNetwork;
 import java.util.List;
 
 /**
@@ -22,15 +23,31 @@ import java.util.List;
  * @param batchingLimits the most a LoadModel request may ask of dynamic batching
  * @param maxRequestCost the most work one request may ask for, in rows × members × sample elements (B · T · H · W ·
  *     C for MC Dropout): beyond it the request is RESOURCE_EXHAUSTED
+ * @param fusedLayerBudget the most bytes of fused serving tensors one layer may take ({@link FusedNetwork}): layers
+ *     of single models, BatchEnsembles and stacked Deep Ensembles run as one op each within it, BatchEnsemble layers
+ *     beyond it in their factored form; negative serves every model through its training forward (unfused)
+ * @param deepEnsembleStacked run a Deep Ensemble's replicas as one stacked forward (grouped ops) on the primary
+ *     device instead of one thread per replica
+ * @param predictOnTransportThread start unary predictions on the gRPC transport thread (no hand-off to the call
+ *     executor and back); the forward runs there while a compute slot is free, else waits in the compute queue
  */
 public record ServingOptions(List<Device> devices, int replicaThreads, int computeThreads, int computeQueue,
                              BatchingConfig batching, int maxRequestBatch, int maxMcSamples, int maxForwardRows,
-                             boolean autoload, BatchingLimits batchingLimits, long maxRequestCost) {
+                             boolean autoload, BatchingLimits batchingLimits, long maxRequestCost,
+                             long fusedLayerBudget, boolean deepEnsembleStacked, boolean predictOnTransportThread) {
     /**
      * Default per-request cost limit: 2²⁶ element-passes, e.g. B = 256 MNIST images × T = 256 or B = 4,096 CIFAR
      * images × k = 4 — an MC-Dropout request of T = 256 × B = 4,096 (13× that) once took 12.6 s and 836 MiB.
      */
     public static final long DEFAULT_MAX_REQUEST_COST = 1L << 26;
+
+    /** Options with the default fusion: every layer within {@link FusedNetwork#DEFAULT_LAYER_BUDGET}, DE stacked. */
+    public ServingOptions(List<Device> devices, int replicaThreads, int computeThreads, int computeQueue,
+                          BatchingConfig batching, int maxRequestBatch, int maxMcSamples, int maxForwardRows,
+                          boolean autoload, BatchingLimits batchingLimits, long maxRequestCost) {
+        this(devices, replicaThreads, computeThreads, computeQueue, batching, maxRequestBatch, maxMcSamples,
+                maxForwardRows, autoload, batchingLimits, maxRequestCost, FusedNetwork.DEFAULT_LAYER_BUDGET, true, true);
+    }
 
     /** Options with the default batching limits and request cost limit. */
     public ServingOptions(List<Device> devices, int replicaThreads, int computeThreads, int computeQueue,
@@ -68,22 +85,47 @@ public record ServingOptions(List<Device> devices, int replicaThreads, int compu
 
     public ServingOptions withBatching(BatchingConfig b) {
         return new ServingOptions(devices, replicaThreads, computeThreads, computeQueue, b, maxRequestBatch,
-                maxMcSamples, maxForwardRows, autoload, batchingLimits, maxRequestCost);
+                maxMcSamples, maxForwardRows, autoload, batchingLimits, maxRequestCost, fusedLayerBudget,
+                deepEnsembleStacked,
+                predictOnTransportThread);
     }
 
     public ServingOptions withMaxForwardRows(int rows) {
         return new ServingOptions(devices, replicaThreads, computeThreads, computeQueue, batching, maxRequestBatch,
-                maxMcSamples, rows, autoload, batchingLimits, maxRequestCost);
+                maxMcSamples, rows, autoload, batchingLimits, maxRequestCost, fusedLayerBudget,
+                deepEnsembleStacked,
+                predictOnTransportThread);
     }
 
     public ServingOptions withAutoload(boolean on) {
         return new ServingOptions(devices, replicaThreads, computeThreads, computeQueue, batching, maxRequestBatch,
-                maxMcSamples, maxForwardRows, on, batchingLimits, maxRequestCost);
+                maxMcSamples, maxForwardRows, on, batchingLimits, maxRequestCost, fusedLayerBudget, deepEnsembleStacked,
+                predictOnTransportThread);
     }
 
     public ServingOptions withLimits(BatchingLimits limits, long requestCost) {
         return new ServingOptions(devices, replicaThreads, computeThreads, computeQueue, batching, maxRequestBatch,
-                maxMcSamples, maxForwardRows, autoload, limits, requestCost);
+                maxMcSamples, maxForwardRows, autoload, limits, requestCost, fusedLayerBudget,
+                deepEnsembleStacked,
+                predictOnTransportThread);
+    }
+
+    /** The same options with fusion {@code layerBudget} (negative: off) and Deep Ensembles stacked or threaded. */
+    public ServingOptions withFusion(long layerBudget, boolean stacked) {
+        return new ServingOptions(devices, replicaThreads, computeThreads, computeQueue, batching, maxRequestBatch,
+                maxMcSamples, maxForwardRows, autoload, batchingLimits, maxRequestCost, layerBudget, stacked,
+                predictOnTransportThread);
+    }
+
+    /** The same options with unary predictions started on the transport thread or on the call executor. */
+    public ServingOptions withPredictOnTransportThread(boolean on) {
+        return new ServingOptions(devices, replicaThreads, computeThreads, computeQueue, batching, maxRequestBatch,
+                maxMcSamples, maxForwardRows, autoload, batchingLimits, maxRequestCost, fusedLayerBudget,
+                deepEnsembleStacked, on);
+    }
+
+    public boolean fused() {
+        return fusedLayerBudget >= 0;
     }
 
     /** Intra-op threads for each of a Deep Ensemble's k replica threads. */

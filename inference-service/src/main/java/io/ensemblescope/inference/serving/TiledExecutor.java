@@ -24,11 +24,11 @@ final class TiledExecutor implements MemberExecutor {
     }
 
     @Override
-    public NDArray logits(NDArray input, int members, BooleanSupplier abandoned) {
+    public MemberLogits logits(NDArray input, int members, BooleanSupplier abandoned) {
         long rows = input.getShape().get(0) * spec.members();
         listener.beforeForward(model, spec.method(), 0, rows);
         try {
-            return EnsembleNetwork.runLogits(spec, block, input, spec.members());
+            return MemberLogits.memberMajor(EnsembleNetwork.runLogits(spec, block, input, spec.members()));
         } finally {
             listener.afterForward(model, spec.method(), 0, rows);
         }

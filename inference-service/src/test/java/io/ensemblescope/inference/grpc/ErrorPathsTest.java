@@ -63,7 +63,9 @@ class ErrorPathsTest {
         ServingOptions d = ServingOptions.defaults(Device.cpu());
         // A queue delay of 1.5 s, above the default 100 ms limit, lets the queue tests hold a batch open.
         server = new ServerHarness(new ServingOptions(d.devices(), 1, 2, 64, BatchingConfig.DISABLED, 64, 16,
-                d.maxForwardRows(), true, new BatchingLimits(64, 2_000_000, 1024), d.maxRequestCost()), COUNTING);
+                d.maxForwardRows(), true, new BatchingLimits(64, 2_000_000, 1024), d.maxRequestCost())
+                // Deep-Ensemble replicas on threads: the deadline test counts one forward per replica.
+                .withFusion(io.ensemblescope.core.fused.FusedNetwork.DEFAULT_LAYER_BUDGET, false), COUNTING);
     }
 
     @AfterAll

@@ -41,9 +41,7 @@ class PredictTest {
     private static final Set<Integer> overlapped = ConcurrentHashMap.newKeySet();
     private static ServerHarness server;
 
-    @BeforeAll
-    static void start() throws Exception {
-        ForwardListener counting = new ForwardListener() {
+    private static final ForwardListener COUNTING = new ForwardListener() {
             @Override
             public void beforeForward(String model, io.ensemblescope.core.models.Method method, int replica,
                                       long rows) {
@@ -61,7 +59,10 @@ class PredictTest {
                 }
             }
         };
-        server = new ServerHarness(ServingOptions.defaults(Device.cpu()), counting);
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = new ServerHarness(ServingOptions.defaults(Device.cpu()), COUNTING);
     }
 
     @AfterAll
@@ -108,14 +109,19 @@ class PredictTest {
     }
 
     @Test
-    void deepEnsembleReplicasRunAtTheSameTime() {
-        server.blocking.predict(ServerHarness.pixels(TinyCheckpoints.DE, 0, 1));
-        overlapped.clear();
-        replicasTogether = new CountDownLatch(2);
-        PredictResponse r = server.blocking.predict(ServerHarness.pixels(TinyCheckpoints.DE, 0, 16));
-        replicasTogether = new CountDownLatch(0);
-        assertEquals(Set.of(0, 1), overlapped, "replicas that were inside their forward together");
-        assertEquals(2, r.getMemberProbabilities().getMembers());
+    void deepEnsembleReplicasRunAtTheSameTime() throws Exception {
+        // --deep-ensemble threads: one thread per replica (the default stacks them into one forward).
+        ServingOptions threads = ServingOptions.defaults(Device.cpu())
+                .withFusion(io.ensemblescope.core.fused.FusedNetwork.DEFAULT_LAYER_BUDGET, false);
+        try (ServerHarness threaded = new ServerHarness(threads, COUNTING)) {
+            threaded.blocking.predict(ServerHarness.pixels(TinyCheckpoints.DE, 0, 1));
+            overlapped.clear();
+            replicasTogether = new CountDownLatch(2);
+            PredictResponse r = threaded.blocking.predict(ServerHarness.pixels(TinyCheckpoints.DE, 0, 16));
+            replicasTogether = new CountDownLatch(0);
+            assertEquals(Set.of(0, 1), overlapped, "replicas that were inside their forward together");
+            assertEquals(2, r.getMemberProbabilities().getMembers());
+        }
     }
 
     @Test
