@@ -17,10 +17,14 @@ public final class InferenceChannels implements AutoCloseable {
         this.open = open;
     }
 
-    /** Plaintext channels to host:port targets (the services talk inside one cluster). */
+    /**
+     * Plaintext channels to host:port targets (the services talk inside one cluster). Calls go round-robin over every
+     * address a target resolves to: through a headless Service, that is every ready inference pod (gRPC's default,
+     * pick_first, would send them all to one).
+     */
     public static InferenceChannels plaintext() {
         return new InferenceChannels(target -> ManagedChannelBuilder.forTarget(target).usePlaintext()
-                .maxInboundMessageSize(64 * 1024 * 1024).build());
+                .defaultLoadBalancingPolicy("round_robin").maxInboundMessageSize(64 * 1024 * 1024).build());
     }
 
     public Channel channel(String target) {

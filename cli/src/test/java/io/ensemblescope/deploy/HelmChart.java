@@ -51,7 +51,19 @@ final class HelmChart {
 
     /** As {@link #render(String)} with {@code --set key=value} for each entry. */
     static String render(String variant, Map<String, Object> sets) {
-        var template = new Helm(chartDir()).template().withName(RELEASE).withNamespace(NAMESPACE);
+        return render(renderable(false), variant, sets);
+    }
+
+    /**
+     * As {@link #render(String, Map)} plus the {@code helm test} pods. helm-java renders no hooks (as
+     * {@code helm template --skip-tests}), so this renders a copy whose test templates lack the hook annotations.
+     */
+    static String renderWithTests(String variant, Map<String, Object> sets) {
+        return render(renderable(true), variant, sets);
+    }
+
+    private static String render(Path chart, String variant, Map<String, Object> sets) {
+        var template = new Helm(chart).template().withName(RELEASE).withNamespace(NAMESPACE);
         for (var set : sets.entrySet()) {
             template = template.set(set.getKey(), set.getValue());
         }
@@ -65,16 +77,46 @@ final class HelmChart {
         return template.call();
     }
 
+    private static final Map<Boolean, Path> RENDERABLE = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The chart as {@code helm template --kube-version 1.24} sees it. helm-java's template takes no kube version and
+     * renders for Kubernetes v1.20, which the chart's {@code kubeVersion: ">=1.24.0-0"} (gRPC probes) refuses; so it
+     * renders a copy whose Chart.yaml lacks that one line (HelmChartTest checks the line itself). With
+     * {@code withTests}, the copy's test pods lose their {@code helm.sh/hook} annotations, so they render too.
+     */
+    static Path renderable(boolean withTests) {
+        return RENDERABLE.computeIfAbsent(withTests, tests -> {
+            try {
+                Path copy = Files.createTempDirectory("escope-chart").resolve("ensemblescope");
+                copyTree(chartDir(), copy);
+                Path chartYaml = copy.resolve("Chart.yaml");
+                Files.writeString(chartYaml, Files.readString(chartYaml).replaceAll("(?m)^kubeVersion:.*\\R", ""));
+                if (tests) {
+                    try (Stream<Path> files = Files.list(copy.resolve("templates/tests"))) {
+                        for (Path f : files.toList()) {
+                            Files.writeString(f, Files.readString(f).replaceAll("(?m)^\\s*helm\\.sh/hook.*\\R", ""));
+                        }
+                    }
+                }
+                return copy;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
     /**
      * {@code helm lint --strict} of the chart with a variant's values. helm-java's lint takes no values file, so the
      * chart is copied and its values.yaml replaced by the defaults deep-merged with the overlay, as helm merges them.
      */
     static LintResult lint(String variant, Path scratch) throws IOException {
         String overlay = VARIANTS.get(variant);
-        Path chart = chartDir();
+        Path chart = renderable(false);
         if (!overlay.isEmpty()) {
-            chart = scratch.resolve("ensemblescope");
-            copyTree(chartDir(), chart);
+            Path copy = scratch.resolve("ensemblescope");
+            copyTree(chart, copy);
+            chart = copy;
             Map<String, Object> values = loadMap(chartDir().resolve("values.yaml"));
             deepMerge(values, loadMap(chartDir().resolve(overlay)));
             Files.writeString(chart.resolve("values.yaml"), Yaml.dump(values));
