@@ -14,10 +14,10 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /** The chart at helm/ensemblescope, linted and rendered in-process by helm-java (no helm binary). */
-final class HelmChart {
+public final class HelmChart {
 
-    static final String RELEASE = "ensemblescope";
-    static final String NAMESPACE = "ensemblescope";
+    public static final String RELEASE = "ensemblescope";
+    public static final String NAMESPACE = "ensemblescope";
 
     /** The values variants that k8s/ ships rendered: name → overlay file (null for the defaults). */
     static final Map<String, String> VARIANTS = Map.of("cpu", "", "gpu", "values-gpu.yaml");
@@ -31,7 +31,7 @@ final class HelmChart {
 
     private HelmChart() {}
 
-    static Path repoRoot() {
+    public static Path repoRoot() {
         String root = System.getProperty("escope.repo.root");
         Path path = root == null ? Path.of("").toAbsolutePath().getParent() : Path.of(root);
         if (!Files.isDirectory(path.resolve("helm/ensemblescope"))) {
@@ -40,17 +40,17 @@ final class HelmChart {
         return path;
     }
 
-    static Path chartDir() {
+    public static Path chartDir() {
         return repoRoot().resolve("helm/ensemblescope");
     }
 
     /** The rendered manifest for a variant of {@link #VARIANTS}, as {@code helm template} prints it. */
-    static String render(String variant) {
+    public static String render(String variant) {
         return render(variant, Map.of());
     }
 
     /** As {@link #render(String)} with {@code --set key=value} for each entry. */
-    static String render(String variant, Map<String, Object> sets) {
+    public static String render(String variant, Map<String, Object> sets) {
         return render(renderable(false), variant, sets);
     }
 
@@ -58,7 +58,7 @@ final class HelmChart {
      * As {@link #render(String, Map)} plus the {@code helm test} pods. helm-java renders no hooks (as
      * {@code helm template --skip-tests}), so this renders a copy whose test templates lack the hook annotations.
      */
-    static String renderWithTests(String variant, Map<String, Object> sets) {
+    public static String renderWithTests(String variant, Map<String, Object> sets) {
         return render(renderable(true), variant, sets);
     }
 
@@ -85,7 +85,7 @@ final class HelmChart {
      * renders a copy whose Chart.yaml lacks that one line (HelmChartTest checks the line itself). With
      * {@code withTests}, the copy's test pods lose their {@code helm.sh/hook} annotations, so they render too.
      */
-    static Path renderable(boolean withTests) {
+    public static Path renderable(boolean withTests) {
         return RENDERABLE.computeIfAbsent(withTests, tests -> {
             try {
                 Path copy = Files.createTempDirectory("escope-chart").resolve("ensemblescope");
@@ -110,7 +110,7 @@ final class HelmChart {
      * {@code helm lint --strict} of the chart with a variant's values. helm-java's lint takes no values file, so the
      * chart is copied and its values.yaml replaced by the defaults deep-merged with the overlay, as helm merges them.
      */
-    static LintResult lint(String variant, Path scratch) throws IOException {
+    public static LintResult lint(String variant, Path scratch) throws IOException {
         String overlay = VARIANTS.get(variant);
         Path chart = renderable(false);
         if (!overlay.isEmpty()) {
@@ -128,7 +128,7 @@ final class HelmChart {
      * The documents of a rendered manifest, parsed by the Kubernetes client's YAML loader into its typed models;
      * kinds the client has no model for (the ServiceMonitor custom resource) stay generic maps.
      */
-    static List<Object> parse(String manifest) {
+    public static List<Object> parse(String manifest) {
         List<Object> objects = new ArrayList<>();
         for (Object doc : new org.yaml.snakeyaml.Yaml().loadAll(manifest)) {
             if (!(doc instanceof Map<?, ?> map)) {
@@ -147,7 +147,7 @@ final class HelmChart {
         return objects;
     }
 
-    static <T> List<T> ofType(List<Object> objects, Class<T> type) {
+    public static <T> List<T> ofType(List<Object> objects, Class<T> type) {
         return objects.stream().filter(type::isInstance).map(type::cast).toList();
     }
 
