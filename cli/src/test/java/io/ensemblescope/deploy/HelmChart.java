@@ -170,7 +170,8 @@ public final class HelmChart {
         });
     }
 
-    private static void copyTree(Path from, Path to) throws IOException {
+    /** Copies a directory tree (files and directories) to {@code to}. */
+    public static void copyTree(Path from, Path to) throws IOException {
         try (Stream<Path> paths = Files.walk(from)) {
             for (Path p : (Iterable<Path>) paths::iterator) {
                 Path target = to.resolve(from.relativize(p).toString());

@@ -59,7 +59,12 @@ class ClusterRehearsalIT {
 
             V1Pod clientPod = HelmChart.ofType(objects, V1Pod.class).get(0);
             PodProcess client = r.run(clientPod);
-            int exit = client.await(480);
+            int exit = -1;
+            for (int waited = 0; exit < 0 && waited < 900; waited += 5) {
+                exit = client.await(5);
+                // A member pod that cannot start (image pull, environment) would leave its Job Pending forever.
+                assertEquals(List.of(), r.kubelet.errors(), "member pods that could not start");
+            }
             assertEquals(0, exit, () -> "escope reproduce --quick as a client pod failed\n" + client.logTail(30)
                     + "\nkubelet: " + r.kubelet.errors() + "\ntrainer:\n" + pod(r, "ensemblescope-trainer-0").logTail(30));
 

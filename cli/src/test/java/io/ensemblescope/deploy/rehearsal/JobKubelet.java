@@ -32,9 +32,11 @@ final class JobKubelet implements AutoCloseable {
     private final KubernetesClient kube;
     private final String namespace;
     private final Map<String, PodProcess> running = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, String>> podLabels = new ConcurrentHashMap<>();
     private final Set<String> seen = ConcurrentHashMap.newKeySet();
     private final List<PodProcess> finished = new CopyOnWriteArrayList<>();
     private final List<String> errors = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger transientFailures = new java.util.concurrent.atomic.AtomicInteger();
     private final Thread loop;
     private volatile boolean stopped;
 
@@ -55,7 +57,8 @@ final class JobKubelet implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException | java.io.IOException e) {
-                errors.add(e.toString());
+                // An API call that failed (a busy machine times out) is retried on the next pass, as a kubelet would.
+                transientFailures.incrementAndGet();
             }
         }
     }
@@ -78,10 +81,9 @@ final class JobKubelet implements AutoCloseable {
                 finished.add(pod);
                 kube.pods().inNamespace(namespace).withLabel(JOB_NAME_LABEL, name).delete();
             } else if (!pod.alive()) {
-                int exit = pod.await(0);
+                finish(name, pod, pod.await(0)); // throws on a failed API call: retried on the next pass
                 running.remove(name);
                 finished.add(pod);
-                finish(name, pod, exit);
             }
         }
     }
@@ -93,8 +95,18 @@ final class JobKubelet implements AutoCloseable {
         String podName = name + "-pod";
         Map<String, String> labels = new HashMap<>(template.getMetadata().getLabels());
         labels.put(JOB_NAME_LABEL, name);
-        PodProcess pod = PodProcess.start(cluster, podName, template.getSpec());
+        PodProcess pod;
+        try {
+            pod = PodProcess.start(cluster, podName, template.getSpec());
+        } catch (IllegalStateException e) {
+            // As the kubelet would leave it: Pending, with the reason on the Pod (ErrImagePull, a missing ConfigMap).
+            errors.add(e.getMessage());
+            kube.pods().inNamespace(namespace).resource(new PodBuilder().withNewMetadata().withName(podName)
+                    .withLabels(labels).endMetadata().withNewStatus().withPhase("Pending").endStatus().build()).create();
+            return;
+        }
         running.put(name, pod);
+        podLabels.put(podName, labels);
         kube.pods().inNamespace(namespace).resource(new PodBuilder().withNewMetadata().withName(podName)
                 .withLabels(labels).endMetadata().withNewStatus().withPhase("Running").endStatus().build()).create();
         kube.batch().v1().jobs().inNamespace(namespace).withName(name).editStatus(j -> new JobBuilder(j)
@@ -103,12 +115,13 @@ final class JobKubelet implements AutoCloseable {
 
     private void finish(String name, PodProcess pod, int exit) {
         boolean ok = exit == 0;
-        kube.pods().inNamespace(namespace).withName(pod.name).editStatus(p -> new PodBuilder(p).editStatus()
-                .withPhase(ok ? "Succeeded" : "Failed").withContainerStatuses(new ContainerStatusBuilder()
-                        .withName(pod.container.getName()).withNewState().withTerminated(
-                                new ContainerStateTerminatedBuilder().withExitCode(exit)
-                                        .withReason(ok ? "Completed" : "Error").build()).endState().build())
-                .endStatus().build());
+        Pod terminated = new PodBuilder().withNewMetadata().withName(pod.name).withLabels(podLabels.get(pod.name))
+                .endMetadata().withNewStatus().withPhase(ok ? "Succeeded" : "Failed")
+                .withContainerStatuses(new ContainerStatusBuilder().withName(pod.container.getName()).withNewState()
+                        .withTerminated(new ContainerStateTerminatedBuilder().withExitCode(exit)
+                                .withReason(ok ? "Completed" : "Error").build()).endState().build())
+                .endStatus().build();
+        kube.pods().inNamespace(namespace).resource(terminated).createOr(existing -> existing.update());
         kube.batch().v1().jobs().inNamespace(namespace).withName(name).editStatus(j -> new JobBuilder(j)
                 .withNewStatus().withActive(0).withSucceeded(ok ? 1 : 0).withFailed(ok ? 0 : 1)
                 .withConditions(new JobConditionBuilder().withType(ok ? "Complete" : "Failed").withStatus("True")
@@ -126,6 +139,7 @@ final class JobKubelet implements AutoCloseable {
         return List.copyOf(finished);
     }
 
+    /** Pods that could not start (image pull, missing ConfigMap or Secret, a spec the image cannot run). */
     List<String> errors() {
         return List.copyOf(errors);
     }

@@ -2,6 +2,7 @@ package io.ensemblescope.deploy.rehearsal;
 
 import io.ensemblescope.datasets.DatasetFetcher;
 import io.ensemblescope.datasets.DatasetSpec;
+import io.ensemblescope.deploy.HelmChart;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -76,7 +77,7 @@ final class Rehearsal implements AutoCloseable {
         Path target = cluster.claim(claim).resolve(dir);
         for (DatasetSpec spec : specs) {
             fetcher.resolve(spec, null);
-            copyTree(fetcher.cacheDir(spec), target.resolve(spec.name()));
+            HelmChart.copyTree(fetcher.cacheDir(spec), target.resolve(spec.name()));
         }
         chownTree(target);
     }
@@ -157,19 +158,6 @@ final class Rehearsal implements AutoCloseable {
         try (Stream<Path> paths = Files.walk(dir)) {
             for (Path p : (Iterable<Path>) paths::iterator) {
                 Cluster.chown(p, 65532, 65532);
-            }
-        }
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> paths = Files.walk(from)) {
-            for (Path p : (Iterable<Path>) paths::iterator) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
             }
         }
     }
