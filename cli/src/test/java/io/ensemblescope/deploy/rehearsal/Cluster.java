@@ -31,6 +31,7 @@ final class Cluster implements AutoCloseable {
     private final Map<String, Map<String, String>> configMaps = new HashMap<>();
     private final Map<String, Map<String, String>> secrets = new HashMap<>();
     private final Map<String, Path> claims = new HashMap<>();
+    private final Map<String, java.util.Set<String>> claimMountPaths = new HashMap<>();
     private final Map<String, V1Service> services = new HashMap<>();
     private final Map<String, ServiceProxy> proxies = new HashMap<>();
     private final Rewrites serviceRewrites;
@@ -156,6 +157,16 @@ final class Cluster implements AutoCloseable {
             claims.put(name, dir);
         }
         return dir;
+    }
+
+    /**
+     * Where pods mount {@code claim}. A Job the trainer creates carries the trainer's (rewritten) view of the claim's
+     * path; mapping every path the release mounts the claim at keeps one path per claim in every pod, as in a cluster.
+     */
+    synchronized java.util.Set<String> claimMounted(String claim, String mountPath) {
+        java.util.Set<String> paths = claimMountPaths.computeIfAbsent(claim, k -> new java.util.LinkedHashSet<>());
+        paths.add(mountPath);
+        return java.util.Set.copyOf(paths);
     }
 
     /** The kubelet's projected ServiceAccount volume: token, ca.crt and namespace. */

@@ -117,7 +117,9 @@ final class JobKubelet implements AutoCloseable {
         boolean ok = exit == 0;
         Pod terminated = new PodBuilder().withNewMetadata().withName(pod.name).withLabels(podLabels.get(pod.name))
                 .endMetadata().withNewStatus().withPhase(ok ? "Succeeded" : "Failed")
-                .withContainerStatuses(new ContainerStatusBuilder().withName(pod.container.getName()).withNewState()
+                .withContainerStatuses(new ContainerStatusBuilder().withName(pod.container.getName())
+                        .withImage(pod.container.getImage()).withImageID("").withReady(false).withRestartCount(0)
+                        .withNewState()
                         .withTerminated(new ContainerStateTerminatedBuilder().withExitCode(exit)
                                 .withReason(ok ? "Completed" : "Error").build()).endState().build())
                 .endStatus().build();

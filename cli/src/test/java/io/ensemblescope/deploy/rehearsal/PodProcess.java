@@ -78,7 +78,14 @@ final class PodProcess implements AutoCloseable {
             if (volume == null) {
                 throw new IllegalStateException(name + ": mount of undeclared volume " + m.getName());
             }
-            rewrites.mount(m.getMountPath(), volume);
+            String claim = claimOf(spec, m.getName());
+            if (claim == null) {
+                rewrites.mount(m.getMountPath(), volume);
+            } else {
+                for (String path : cluster.claimMounted(claim, m.getMountPath())) {
+                    rewrites.mount(path, volume);
+                }
+            }
         }
         if (volumes.containsKey(Cluster.SERVICE_ACCOUNT_VOLUME)) {
             rewrites.mount(SERVICE_ACCOUNT_MOUNT, volumes.get(Cluster.SERVICE_ACCOUNT_VOLUME));
@@ -100,6 +107,11 @@ final class PodProcess implements AutoCloseable {
         Files.writeString(dir.resolve("command"), String.join(" ", command) + "\n" + env + "\n");
         long grace = spec.getTerminationGracePeriodSeconds() == null ? 30 : spec.getTerminationGracePeriodSeconds();
         return new PodProcess(name, dir, volumes, c, rewrites, pb.start(), grace);
+    }
+
+    private static String claimOf(V1PodSpec spec, String volume) {
+        return spec.getVolumes().stream().filter(v -> v.getName().equals(volume) && v.getPersistentVolumeClaim() != null)
+                .map(v -> v.getPersistentVolumeClaim().getClaimName()).findFirst().orElse(null);
     }
 
     private static Map<String, Path> volumes(Cluster cluster, String pod, V1PodSpec spec, Path dir, Identity id)
