@@ -1,6 +1,6 @@
 package io.ensemblescope.cli;
 
-import io.ensemblescope.datasets.DatasetCatalog;
+import io.ensemblescope.datasets.catalog.DatasetCatalog;
 import io.ensemblescope.datasets.DatasetRequest;
 import io.ensemblescope.datasets.Subset;
 import io.ensemblescope.datasets.corrupt.GenerationReport;

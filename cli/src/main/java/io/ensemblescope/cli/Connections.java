@@ -1,5 +1,6 @@
 package io.ensemblescope.cli;
 
+import io.ensemblescope.datasets.DataDirectories;
 import io.grpc.ManagedChannel;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +30,12 @@ public final class Connections implements AutoCloseable {
      */
     public static Connections open(String trainer, String inference, String metrics, Path store, String device)
             throws Exception {
+        return open(trainer, inference, metrics, store, device, DataDirectories.NONE);
+    }
+
+    /** As above; services started here offer {@code dataDirs} as the data directories datasets may name. */
+    public static Connections open(String trainer, String inference, String metrics, Path store, String device,
+                                   DataDirectories dataDirs) throws Exception {
         int given = (trainer != null ? 1 : 0) + (inference != null ? 1 : 0) + (metrics != null ? 1 : 0);
         if (given == 3) {
             return new Connections(trainer, inference, metrics, null);
@@ -36,7 +43,9 @@ public final class Connections implements AutoCloseable {
         if (given != 0) {
             throw new IllegalArgumentException("give --trainer, --inference and --metrics together, or none");
         }
-        LocalServices local = LocalServices.start(store, device, new int[3], new int[] {-1, -1, -1});
+        // The study resumes the interrupted jobs it needs itself (StudyRunner), none other in the background.
+        LocalServices local = LocalServices.start(store, device, new int[3], new int[] {-1, -1, -1}, dataDirs,
+                false);
         return new Connections(local.trainerTarget(), local.inferenceTarget(), local.metricsTarget(), local);
     }
 
@@ -59,6 +68,11 @@ public final class Connections implements AutoCloseable {
 
     public boolean local() {
         return local != null;
+    }
+
+    /** The serving core of the inference service started in this process, if it was. */
+    public java.util.Optional<io.ensemblescope.inference.serving.InferenceEngine> localInference() {
+        return java.util.Optional.ofNullable(local).map(LocalServices::inferenceEngine);
     }
 
     @Override

@@ -73,7 +73,7 @@ final class EvaluateCommand implements Callable<Integer> {
                     cp.getMethod(), cp.getMembers(), mcSamples);
             StudyPlan plan = new StudyPlan("evaluate", "Evaluation of " + method.label(), List.of(method), List.of(0L),
                     TrainRequest.getDefaultInstance(), sets, 500, List.of());
-            SeedRun run = new StudyRunner(c.trainer(), c.inference(), c.metrics(), c.inferenceTarget(), false,
+            SeedRun run = new StudyRunner(c.trainer(), c.inference(), c.metrics(), "", false,
                     System.err).evaluateCheckpoint(plan, method, cp.getRef(), 0);
             ReportWriter.Written written = new ReportWriter().write(
                     new StudyResults(plan.title(), Map.of(method.label(), List.of(run))), out);

@@ -2,7 +2,8 @@ package io.ensemblescope.cli;
 
 import ai.djl.Device;
 import io.ensemblescope.core.checkpoint.CheckpointStore;
-import io.ensemblescope.datasets.DatasetCatalog;
+import io.ensemblescope.datasets.DataDirectories;
+import io.ensemblescope.datasets.catalog.DatasetCatalog;
 import io.ensemblescope.core.engine.Engines;
 import io.ensemblescope.inference.InferenceServer;
 import io.ensemblescope.inference.serving.ServingOptions;
@@ -34,16 +35,26 @@ public final class LocalServices implements AutoCloseable {
      * @param metricsPorts their Prometheus ports (0: any free port, negative: none)
      */
     public static LocalServices start(Path store, String device, int[] ports, int[] metricsPorts) throws Exception {
+        return start(store, device, ports, metricsPorts, DataDirectories.NONE, true);
+    }
+
+    /**
+     * @param dataDirs the data directories the metrics service offers to the datasets an evaluation names
+     * @param resumeInterrupted whether the trainer resumes interrupted jobs of the store when it starts (a server
+     *     does; a command that submits its own jobs resumes the ones it needs itself)
+     */
+    public static LocalServices start(Path store, String device, int[] ports, int[] metricsPorts,
+                                      DataDirectories dataDirs, boolean resumeInterrupted) throws Exception {
         Engines.offline();
         Device dev = Engines.device(device);
-        ServiceServer trainer = TrainerServer.start(ports[0], metricsPorts[0], store, device);
+        ServiceServer trainer = TrainerServer.start(ports[0], metricsPorts[0], store, device, resumeInterrupted);
         InferenceServer.Running inference = null;
         try {
             inference = InferenceServer.start(ports[1], metricsPorts[1], 64 << 20, new CheckpointStore(store),
                     ServingOptions.defaults(dev));
             ServiceServer metrics = MetricsServer.start(ports[2], metricsPorts[2],
                     "127.0.0.1:" + inference.server().port(), EvaluationLimits.DEFAULT,
-                    new CatalogDataSource(DatasetCatalog.shared()),
+                    new CatalogDataSource(DatasetCatalog.shared(), dataDirs),
                     new StoreCheckpointWeights(new CheckpointStore(store)));
             return new LocalServices(trainer, inference, metrics);
         } catch (Exception e) {
@@ -61,6 +72,11 @@ public final class LocalServices implements AutoCloseable {
 
     public String inferenceTarget() {
         return "127.0.0.1:" + inference.server().port();
+    }
+
+    /** The in-process inference service's serving core (for memory probes). */
+    public io.ensemblescope.inference.serving.InferenceEngine inferenceEngine() {
+        return inference.engine();
     }
 
     public String metricsTarget() {

@@ -1,5 +1,8 @@
 package io.ensemblescope.cli;
 
+import io.ensemblescope.cli.config.Defaults;
+
+import io.ensemblescope.datasets.DataDirectories;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -30,6 +33,11 @@ public final class ServiceTargets {
     }
 
     public Connections open() throws Exception {
-        return Connections.open(trainer, inference, metrics, local() ? Defaults.store(store) : null, device);
+        return open(DataDirectories.NONE);
+    }
+
+    /** Connections; in-process services offer {@code dataDirs} to the datasets of an evaluation. */
+    public Connections open(DataDirectories dataDirs) throws Exception {
+        return Connections.open(trainer, inference, metrics, local() ? Defaults.store(store) : null, device, dataDirs);
     }
 }

@@ -15,12 +15,16 @@ final class Targets {
         return NettyChannelBuilder.forTarget(target).usePlaintext().maxInboundMessageSize(64 << 20).build();
     }
 
-    /** A trainer channel; closing it stops the in-process trainer if one was started. */
+    /**
+     * A trainer channel; closing it stops the in-process trainer if one was started. An in-process trainer leaves
+     * interrupted jobs alone: a command trains its own job (or the one named by {@code train --resume}), never others
+     * in the background.
+     */
     static Trainer trainer(String target, Path store, String device) throws Exception {
         if (target != null) {
             return new Trainer(channel(target), null);
         }
-        ServiceServer local = TrainerServer.start(0, -1, store, device);
+        ServiceServer local = TrainerServer.start(0, -1, store, device, false);
         return new Trainer(channel("127.0.0.1:" + local.port()), local);
     }
 

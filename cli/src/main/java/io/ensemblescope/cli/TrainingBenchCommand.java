@@ -1,7 +1,7 @@
 package io.ensemblescope.cli;
 
 import ai.djl.Device;
-import io.ensemblescope.datasets.DatasetCatalog;
+import io.ensemblescope.datasets.catalog.DatasetCatalog;
 import io.ensemblescope.datasets.DatasetRequest;
 import io.ensemblescope.datasets.ImageDataset;
 import io.ensemblescope.datasets.Subset;

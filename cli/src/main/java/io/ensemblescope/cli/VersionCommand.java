@@ -1,6 +1,6 @@
 package io.ensemblescope.cli;
 
-import io.ensemblescope.core.checkpoint.CheckpointAssembler;
+import io.ensemblescope.core.routines.CheckpointAssembler;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;

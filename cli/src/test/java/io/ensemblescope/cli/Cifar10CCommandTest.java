@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ensemblescope.datasets.DatasetCatalog;
+import io.ensemblescope.datasets.catalog.DatasetCatalog;
 import io.ensemblescope.datasets.DatasetRequest;
 import io.ensemblescope.datasets.ImageDataset;
-import io.ensemblescope.datasets.StandardDatasets;
+import io.ensemblescope.datasets.catalog.StandardDatasets;
 import io.ensemblescope.datasets.Subset;
 import io.ensemblescope.datasets.corrupt.Cifar10CGenerator;
 import io.ensemblescope.datasets.corrupt.Cifar10CRelease;

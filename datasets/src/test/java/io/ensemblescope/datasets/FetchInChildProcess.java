@@ -1,5 +1,6 @@
 package io.ensemblescope.datasets;
 
+import io.ensemblescope.datasets.catalog.StandardDatasets;
 import java.nio.file.Path;
 
 /** Runs one MNIST fetch in a separate JVM, so tests can race two processes on one cache root. */

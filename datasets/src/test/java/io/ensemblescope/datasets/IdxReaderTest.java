@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ensemblescope.datasets.catalog.DatasetCatalog;
+import io.ensemblescope.datasets.catalog.StandardDatasets;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;

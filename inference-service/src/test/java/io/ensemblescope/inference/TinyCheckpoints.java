@@ -1,9 +1,9 @@
 package io.ensemblescope.inference;
 
 import ai.djl.Device;
-import io.ensemblescope.core.checkpoint.CheckpointAssembler;
+import io.ensemblescope.core.routines.CheckpointAssembler;
 import io.ensemblescope.core.checkpoint.CheckpointStore;
-import io.ensemblescope.datasets.DatasetCatalog;
+import io.ensemblescope.datasets.catalog.DatasetCatalog;
 import io.ensemblescope.datasets.DatasetRequest;
 import io.ensemblescope.datasets.ImageDataset;
 import io.ensemblescope.datasets.Subset;
@@ -75,9 +75,15 @@ public final class TinyCheckpoints {
     /** Trains one MNIST-MLP model of {@code method} (k members) for one epoch and commits {@code versions}. */
     public static void train(CheckpointStore s, TrainingData data, String name, Method method, int k, int versions)
             throws IOException {
+        train(s, data, name, method, k, versions, 1);
+    }
+
+    /** As above, for {@code epochs} epochs. */
+    public static void train(CheckpointStore s, TrainingData data, String name, Method method, int k, int versions,
+                             int epochs) throws IOException {
         NetworkSpec spec = new NetworkSpec(MnistMlp.NAME, method, k, method == Method.MC_DROPOUT ? 0.2f : 0.05f,
                 MC_DEFAULT_T, null);
-        TrainConfig config = new TrainConfig(OptimizerConfig.adam(3e-3f, 1e-4f), new int[0], 1f, 1, 128, 0,
+        TrainConfig config = new TrainConfig(OptimizerConfig.adam(3e-3f, 1e-4f), new int[0], 1f, epochs, 128, 0,
                 false, false);
         JobSpec job = new JobSpec(name, spec, config, Map.of("name", "mnist"), 0.1,
                 JobSpec.expandSeeds(List.of(7L), spec.replicas()));

@@ -76,6 +76,9 @@ final class MarkdownReport {
                     .forEach(note -> md.append("\n- ").append(note));
             md.append("\n\n");
         }
+        if (study.cost() != null) {
+            CostSection.markdown(md, study, agg);
+        }
         for (ReferenceTable reference : study.references()) {
             reference(md, reference);
         }
@@ -109,14 +112,14 @@ final class MarkdownReport {
         md.append('\n');
     }
 
-    /** Published numbers, marked as such, printed with the source's precision. */
+    /** Someone else's numbers, marked as such (published or measured), printed with the source's precision. */
     private static void reference(StringBuilder md, ReferenceTable table) {
         md.append("## ").append(table.source()).append(", for comparison\n\n")
-                .append("These are the published numbers, not this run's");
+                .append("These are ").append(table.provenance().phrase()).append(", not this run's");
         if (!table.setting().isEmpty()) {
             md.append("; they were measured at this scale: ").append(table.setting());
         }
-        md.append(".\n\n| Split | Method (published) |");
+        md.append(".\n\n| Split | Method (").append(table.provenance().label()).append(") |");
         table.columns().forEach(c -> md.append(' ').append(c.header()).append(" |"));
         md.append("\n|---|---|").append("---:|".repeat(table.columns().size())).append('\n');
         for (ReferenceTable.Row row : table.rows()) {

@@ -10,9 +10,43 @@ import java.util.List;
  * @param setting the scale of the published numbers, e.g. "ResNet-18, k = 4, 75 epochs, full CIFAR-10"
  * @param columns column headers (units included, e.g. "Acc (%)") and the decimals the source gives
  * @param rows    the numbers; a null value is a cell the source does not report
+ * @param provenance published by the source, or measured by an independent implementation (not this project)
  */
-public record ReferenceTable(String source, String setting, List<Column> columns, List<Row> rows) {
+public record ReferenceTable(String source, String setting, List<Column> columns, List<Row> rows,
+                             Provenance provenance) {
+    /** Where the numbers come from, so the report never passes a measurement off as a publication. */
+    public enum Provenance {
+        PUBLISHED("the published numbers", "published"),
+        MEASURED("reference measurements of an independent implementation", "reference");
+
+        private final String phrase;
+        private final String label;
+
+        Provenance(String phrase, String label) {
+            this.phrase = phrase;
+            this.label = label;
+        }
+
+        /** e.g. "the published numbers", as in "These are the published numbers, not this run's". */
+        public String phrase() {
+            return phrase;
+        }
+
+        /** e.g. "published", as in the column header "Method (published)". */
+        public String label() {
+            return label;
+        }
+    }
+
+    /** Published numbers. */
+    public ReferenceTable(String source, String setting, List<Column> columns, List<Row> rows) {
+        this(source, setting, columns, rows, Provenance.PUBLISHED);
+    }
+
     public ReferenceTable {
+        if (provenance == null) {
+            throw new IllegalArgumentException("reference.provenance: required");
+        }
         if (source == null || source.isBlank()) {
             throw new IllegalArgumentException("reference.source: required");
         }

@@ -55,7 +55,8 @@ public final class Meters {
     /**
      * Keeps the exposition clean for {@code promtool check metrics}: snake_case label names (Micrometer's gRPC meters
      * use camelCase), no abbreviated units (process CPU time in ns is dropped; process.cpu.usage stays), no
-     * {@code _count} suffix on a gauge.
+     * {@code _count} suffix on a gauge. Micrometer's gRPC meters name the gRPC service in a {@code service} tag, which
+     * would override the common {@code service} tag (the EnsembleScope service); it becomes {@code grpc_service}.
      */
     static final MeterFilter PROMTOOL_CLEAN = new MeterFilter() {
         @Override
@@ -66,8 +67,10 @@ public final class Meters {
         @Override
         public Meter.Id map(Meter.Id id) {
             List<Tag> tags = new ArrayList<>();
+            boolean grpc = id.getName().startsWith("grpc.");
             for (Tag t : id.getTagsAsIterable()) {
-                tags.add(Tag.of(snakeCase(t.getKey()), t.getValue()));
+                String key = grpc && t.getKey().equals("service") ? "grpc_service" : snakeCase(t.getKey());
+                tags.add(Tag.of(key, t.getValue()));
             }
             Meter.Id mapped = id.replaceTags(tags);
             return id.getName().equals("system.cpu.count") ? mapped.withName("system.cpus") : mapped;

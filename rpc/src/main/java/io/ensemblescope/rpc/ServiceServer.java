@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A gRPC server the way grpc-java's examples run one (start, stop, blockUntilShutdown, a shutdown hook), with what
  * every EnsembleScope service carries: grpc health, server reflection, Micrometer's gRPC meters, a Prometheus
- * endpoint on its own port, and a cap on inbound message size.
+ * endpoint on its own port, and a cap on inbound message size. Every service method parses its own requests
+ * ({@link RequestParsing}: an undecodable request is INVALID_ARGUMENT) and every call's status goes out through
+ * {@link CallOutcomes} (bounded description, one rate-limited log line per failure).
  */
 public final class ServiceServer {
     private static final Logger log = LoggerFactory.getLogger(ServiceServer.class);
@@ -53,9 +55,11 @@ public final class ServiceServer {
     public synchronized ServiceServer start() throws IOException {
         NettyServerBuilder builder = NettyServerBuilder.forPort(port).maxInboundMessageSize(maxInboundBytes);
         MetricCollectingServerInterceptor meters = new MetricCollectingServerInterceptor(registry);
+        CallOutcomes outcomes = new CallOutcomes();
+        TransportLog.install();
         for (BindableService service : services) {
-            ServerServiceDefinition definition = service.bindService();
-            builder.addService(ServerInterceptors.intercept(definition, meters));
+            ServerServiceDefinition definition = RequestParsing.guard(service.bindService());
+            builder.addService(ServerInterceptors.intercept(definition, outcomes, meters));
             health.setStatus(definition.getServiceDescriptor().getName(), ServingStatus.SERVING);
         }
         builder.addService(health.getHealthService());

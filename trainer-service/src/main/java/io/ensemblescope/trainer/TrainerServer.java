@@ -2,7 +2,7 @@ package io.ensemblescope.trainer;
 
 import io.ensemblescope.api.v1.ExecutorKind;
 import io.ensemblescope.core.checkpoint.CheckpointStore;
-import io.ensemblescope.datasets.DatasetCatalog;
+import io.ensemblescope.datasets.catalog.DatasetCatalog;
 import io.ensemblescope.core.engine.Engines;
 import io.ensemblescope.rpc.CommandLines;
 import io.ensemblescope.rpc.Meters;
@@ -15,10 +15,10 @@ import io.ensemblescope.trainer.executor.kubernetes.KubernetesExecutor;
 import io.ensemblescope.trainer.executor.kubernetes.KubernetesExecutorEnvironment;
 import io.ensemblescope.trainer.grpc.TrainerServiceImpl;
 import io.ensemblescope.trainer.jobs.JobManager;
+import io.ensemblescope.trainer.jobs.TrainingLimits;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -50,15 +50,39 @@ public final class TrainerServer implements Callable<Integer> {
     @Option(names = "--max-queued-jobs", description = "Jobs waiting beyond this are refused (RESOURCE_EXHAUSTED).")
     int maxQueued = 64;
 
+    @Option(names = "--max-members", description = "Largest ensemble size k a request may ask for.")
+    int maxMembers = TrainingLimits.DEFAULT.maxMembers();
+
+    @Option(names = "--max-batch-size", description = "Largest batch_size a request may ask for.")
+    int maxBatchSize = TrainingLimits.DEFAULT.maxBatchSize();
+
+    @Option(names = "--max-epochs", description = "Largest epochs a request may ask for.")
+    int maxEpochs = TrainingLimits.DEFAULT.maxEpochs();
+
+    @Option(names = "--resume-interrupted", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Resume jobs a shutdown or crash interrupted when the trainer starts (each is announced in "
+                    + "the log); with --no-resume-interrupted they wait for StartTraining with their resume_job_id.")
+    boolean resumeInterrupted = true;
+
     private ServiceServer server;
     private JobManager jobs;
 
     /** Starts a trainer on {@code port} (0: any) with metrics on {@code metricsPort} (0: any, negative: none). */
     public static ServiceServer start(int port, int metricsPort, Path store, String device) throws Exception {
+        return start(port, metricsPort, store, device, true);
+    }
+
+    /**
+     * Like {@link #start(int, int, Path, String)}; {@code resumeInterrupted} false leaves interrupted jobs to an
+     * explicit resume (what a command that only lists or trains its own job wants).
+     */
+    public static ServiceServer start(int port, int metricsPort, Path store, String device,
+                                      boolean resumeInterrupted) throws Exception {
         TrainerServer t = new TrainerServer();
         t.listen = new ServerOptions(port, metricsPort);
         t.store.with(store);
         t.device = device;
+        t.resumeInterrupted = resumeInterrupted;
         return t.start();
     }
 
@@ -77,16 +101,14 @@ public final class TrainerServer implements Callable<Integer> {
             executors.put(ExecutorKind.KUBERNETES, KubernetesExecutor.fromEnvironment());
         }
         jobs = new JobManager(checkpoints, DatasetCatalog.shared(), executors,
-                KubernetesExecutorEnvironment.defaultExecutor(env), maxJobs, maxQueued, registry);
+                KubernetesExecutorEnvironment.defaultExecutor(env), maxJobs, maxQueued, registry,
+                new TrainingLimits(maxMembers, maxBatchSize, maxEpochs, TrainingLimits.DEFAULT.maxMcSamples()));
         holder[0] = jobs;
         server = listen.configure(ServiceServer.builder("trainer", registry))
                 .addService(new TrainerServiceImpl(jobs, checkpoints))
                 .beforeStop(jobs::close)
                 .build().start();
-        List<String> resumed = jobs.resumeUnfinished();
-        if (!resumed.isEmpty()) {
-            org.slf4j.LoggerFactory.getLogger(TrainerServer.class).info("resuming unfinished jobs {}", resumed);
-        }
+        jobs.recover(resumeInterrupted);
         return server;
     }
 

@@ -99,6 +99,9 @@ public final class CifarStudy {
         }
     }
 
+    /** The data directory the SVHN split names: configured on the metrics service (--data-dir svhn=DIR). */
+    public static final String SVHN_DATA_DIR = "svhn";
+
     /**
      * @param seeds number of seeds, 0 for the scale's default (paper 5, cpu and smoke 1)
      * @param mcSamples T for MC Dropout
@@ -143,7 +146,8 @@ public final class CifarStudy {
                 + " corruptions at severity " + SEVERITY + ", one split each, seed 17), not the released files.");
         if (svhnDir != null) {
             EvaluationDataset svhn = MnistStudy.split(SplitKind.OOD, "svhn-test", "svhn", "", scale.testLimit);
-            eval.add(svhn.toBuilder().setDataset(svhn.getDataset().toBuilder().setPath(svhnDir.toString())).build());
+            // The path names the metrics service's data directory (configured by its operator), never a path.
+            eval.add(svhn.toBuilder().setDataset(svhn.getDataset().toBuilder().setPath(SVHN_DATA_DIR)).build());
             notes.add("OOD set behind every OOD number: SVHN test (" + svhnDir + "), as in the paper.");
         } else {
             eval.add(MnistStudy.split(SplitKind.OOD, "fashion-mnist-32-test", "fashion-mnist-32", "",

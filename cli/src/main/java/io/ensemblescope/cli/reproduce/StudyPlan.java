@@ -1,6 +1,7 @@
 package io.ensemblescope.cli.reproduce;
 
 import io.ensemblescope.api.v1.EvaluationDataset;
+import io.ensemblescope.api.v1.Method;
 import io.ensemblescope.api.v1.TrainRequest;
 import java.util.List;
 
@@ -11,7 +12,8 @@ import java.util.List;
  * @param title report title
  * @param methods the table's rows
  * @param seeds one training run of every method per seed
- * @param template training request shared by all methods (method, k, seed, name are filled per run)
+ * @param template training request shared by all methods (method, k, seed, name are filled per run; its
+ *                 BatchEnsemble options reach BatchEnsemble runs only, so other methods' checkpoints keep their spec)
  * @param evaluation in-distribution, shifted and OOD sets, each named
  * @param evalBatchSize samples per inference request during evaluation
  * @param notes lines the report prints about this study's data (e.g. which OOD set stands in for SVHN)
@@ -24,6 +26,9 @@ public record StudyPlan(String name, String title, List<StudyMethod> methods, Li
     public TrainRequest request(StudyMethod method, long seed) {
         TrainRequest.Builder b = template.toBuilder().setMethod(method.method()).setMembers(method.members())
                 .clearSeeds().addSeeds(seed);
+        if (method.method() != Method.BATCH_ENSEMBLE) {
+            b.clearBatchEnsemble();
+        }
         if (method.mcSamples() > 0) {
             b.setMcSamples(method.mcSamples());
         }

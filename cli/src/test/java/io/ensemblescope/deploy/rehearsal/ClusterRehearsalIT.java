@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ensemblescope.datasets.StandardDatasets;
+import io.ensemblescope.datasets.catalog.StandardDatasets;
 import io.ensemblescope.deploy.HelmChart;
 import io.kubernetes.client.custom.Quantity;
 import io.kubernetes.client.openapi.models.V1Deployment;

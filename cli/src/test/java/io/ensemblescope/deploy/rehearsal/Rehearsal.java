@@ -1,7 +1,7 @@
 package io.ensemblescope.deploy.rehearsal;
 
 import io.ensemblescope.datasets.DatasetFetcher;
-import io.ensemblescope.datasets.DatasetSpec;
+import io.ensemblescope.datasets.FetchSpec;
 import io.ensemblescope.deploy.HelmChart;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
@@ -72,10 +72,10 @@ final class Rehearsal implements AutoCloseable {
     }
 
     /** Copies datasets from this machine's cache onto a claim, as an operator would seed the volume. */
-    void seed(String claim, String dir, DatasetSpec... specs) throws IOException {
+    void seed(String claim, String dir, FetchSpec... specs) throws IOException {
         DatasetFetcher fetcher = DatasetFetcher.standard();
         Path target = cluster.claim(claim).resolve(dir);
-        for (DatasetSpec spec : specs) {
+        for (FetchSpec spec : specs) {
             fetcher.resolve(spec, null);
             HelmChart.copyTree(fetcher.cacheDir(spec), target.resolve(spec.name()));
         }

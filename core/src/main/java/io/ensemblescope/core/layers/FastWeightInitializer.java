@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.initializer.Initializer;
-import io.ensemblescope.core.routines.SeededRandom;
+import io.ensemblescope.core.random.SeededRandom;
 
 /** Draws fast weights from N(1, σ²) or random signs, from the model's seeded stream (reproducible across threads). */
 public final class FastWeightInitializer implements Initializer {

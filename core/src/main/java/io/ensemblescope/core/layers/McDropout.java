@@ -6,7 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-import io.ensemblescope.core.routines.SeededRandom;
+import io.ensemblescope.core.random.SeededRandom;
 
 /**
  * Inverted dropout whose masks come from the model's own seeded stream, so parallel training stays reproducible.

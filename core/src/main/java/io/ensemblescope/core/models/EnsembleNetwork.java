@@ -11,7 +11,7 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import io.ensemblescope.core.engine.Engines;
-import io.ensemblescope.core.routines.SeededRandom;
+import io.ensemblescope.core.random.SeededRandom;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;

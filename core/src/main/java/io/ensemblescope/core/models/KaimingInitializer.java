@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.initializer.Initializer;
-import io.ensemblescope.core.routines.SeededRandom;
+import io.ensemblescope.core.random.SeededRandom;
 
 /**
  * He-normal initialisation for ReLU networks, std = sqrt(2 / fan_in), drawn from the model's seeded stream so a

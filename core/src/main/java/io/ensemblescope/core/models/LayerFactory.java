@@ -8,7 +8,7 @@ import io.ensemblescope.core.layers.BatchEnsembleConv2d;
 import io.ensemblescope.core.layers.BatchEnsembleLinear;
 import io.ensemblescope.core.layers.FastWeightInitializer;
 import io.ensemblescope.core.layers.McDropout;
-import io.ensemblescope.core.routines.SeededRandom;
+import io.ensemblescope.core.random.SeededRandom;
 
 /**
  * Makes the layers an architecture asks for, plain or BatchEnsemble, so one architecture definition serves all four

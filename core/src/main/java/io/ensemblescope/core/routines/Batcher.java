@@ -1,5 +1,6 @@
 package io.ensemblescope.core.routines;
 
+import io.ensemblescope.core.random.SeededRandom;
 import io.ensemblescope.datasets.ImageDataset;
 
 /**

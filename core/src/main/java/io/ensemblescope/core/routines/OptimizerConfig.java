@@ -16,14 +16,14 @@ public record OptimizerConfig(Kind kind, float learningRate, float momentum, boo
         if (kind == null) {
             throw new IllegalArgumentException("optimizer.kind is required");
         }
-        if (!(learningRate > 0)) {
-            throw new IllegalArgumentException("optimizer.learning_rate must be > 0, got " + learningRate);
+        if (!(learningRate > 0 && Float.isFinite(learningRate))) {
+            throw new IllegalArgumentException("optimizer.learning_rate must be finite and > 0, got " + learningRate);
         }
         if (!(momentum >= 0 && momentum < 1)) {
             throw new IllegalArgumentException("optimizer.momentum must be in [0, 1), got " + momentum);
         }
-        if (!(weightDecay >= 0)) {
-            throw new IllegalArgumentException("optimizer.weight_decay must be >= 0, got " + weightDecay);
+        if (!(weightDecay >= 0 && Float.isFinite(weightDecay))) {
+            throw new IllegalArgumentException("optimizer.weight_decay must be finite and >= 0, got " + weightDecay);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.ensemblescope.core.routines;
 
+import io.ensemblescope.core.checkpoint.EpochRecord;
 import java.util.List;
 
 /**

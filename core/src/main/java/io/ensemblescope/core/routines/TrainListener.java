@@ -1,5 +1,7 @@
 package io.ensemblescope.core.routines;
 
+import io.ensemblescope.core.checkpoint.EpochRecord;
+
 /** Progress of one run. Called on the training thread; keep it cheap. */
 public interface TrainListener {
     TrainListener NONE = new TrainListener() {};

@@ -20,7 +20,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
 import io.ensemblescope.core.engine.Engines;
-import io.ensemblescope.core.routines.SeededRandom;
+import io.ensemblescope.core.random.SeededRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;

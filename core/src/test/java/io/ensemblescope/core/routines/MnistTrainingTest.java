@@ -4,11 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
-import io.ensemblescope.core.checkpoint.CheckpointAssembler;
 import io.ensemblescope.core.checkpoint.CheckpointStore;
-import io.ensemblescope.core.checkpoint.Evaluation;
 import io.ensemblescope.core.checkpoint.Manifest;
-import io.ensemblescope.datasets.DatasetCatalog;
+import io.ensemblescope.datasets.catalog.DatasetCatalog;
 import io.ensemblescope.datasets.DatasetRequest;
 import io.ensemblescope.datasets.ImageDataset;
 import io.ensemblescope.datasets.Subset;

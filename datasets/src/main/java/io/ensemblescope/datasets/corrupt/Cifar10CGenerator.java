@@ -1,6 +1,8 @@
 package io.ensemblescope.datasets.corrupt;
 
 import io.ensemblescope.datasets.ImageDataset;
+import io.ensemblescope.datasets.corrupt.image.Corruption;
+import io.ensemblescope.datasets.corrupt.image.HwcImage;
 import io.ensemblescope.datasets.corrupt.weather.FrostTextures;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,6 +1,7 @@
 package io.ensemblescope.datasets.corrupt;
 
 import io.ensemblescope.datasets.ImageDataset;
+import io.ensemblescope.datasets.corrupt.image.Corruption;
 import io.ensemblescope.datasets.npy.Npy;
 import io.ensemblescope.datasets.npy.NpyHeader;
 import java.io.IOException;

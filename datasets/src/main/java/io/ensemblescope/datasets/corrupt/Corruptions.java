@@ -10,6 +10,7 @@ import io.ensemblescope.datasets.corrupt.digital.ElasticTransform;
 import io.ensemblescope.datasets.corrupt.digital.HsvAdjust;
 import io.ensemblescope.datasets.corrupt.digital.JpegCompression;
 import io.ensemblescope.datasets.corrupt.digital.Pixelate;
+import io.ensemblescope.datasets.corrupt.image.Corruption;
 import io.ensemblescope.datasets.corrupt.noise.GaussianNoise;
 import io.ensemblescope.datasets.corrupt.noise.ImpulseNoise;
 import io.ensemblescope.datasets.corrupt.noise.ShotNoise;

@@ -1,6 +1,7 @@
 package io.ensemblescope.datasets.corrupt;
 
 import io.ensemblescope.datasets.ImageDataset;
+import io.ensemblescope.datasets.corrupt.image.Corruption;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.ensemblescope.datasets.ImageDataset;
 import io.ensemblescope.datasets.corrupt.blur.GlassBlur;
 import io.ensemblescope.datasets.corrupt.blur.ZoomBlur;
+import io.ensemblescope.datasets.corrupt.image.Corruption;
+import io.ensemblescope.datasets.corrupt.image.HwcImage;
 import io.ensemblescope.datasets.corrupt.ops.MagickMotionBlur;
 import java.util.Arrays;
 import java.util.List;

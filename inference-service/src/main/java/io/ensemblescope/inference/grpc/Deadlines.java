@@ -5,10 +5,10 @@ import io.grpc.Deadline;
 import java.util.concurrent.TimeUnit;
 
 /** The current call's gRPC deadline as a {@link System#nanoTime()} instant the serving core understands. */
-final class Deadlines {
+public final class Deadlines {
     private Deadlines() {}
 
-    static long nanoDeadline(long nowNanos) {
+    public static long nanoDeadline(long nowNanos) {
         Deadline d = Context.current().getDeadline();
         return d == null ? Long.MAX_VALUE : nowNanos + d.timeRemaining(TimeUnit.NANOSECONDS);
     }

@@ -7,10 +7,10 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 
 /** The status a serving failure reaches the client with: UNAVAILABLE for a model not ready, else {@link Statuses}. */
-final class GrpcErrors {
+public final class GrpcErrors {
     private GrpcErrors() {}
 
-    static StatusRuntimeException toStatus(Throwable t) {
+    public static StatusRuntimeException toStatus(Throwable t) {
         Throwable cause = FailureReason.unwrap(t);
         if (cause instanceof ModelUnavailableException) {
             return Status.UNAVAILABLE.withDescription(cause.getMessage()).asRuntimeException();

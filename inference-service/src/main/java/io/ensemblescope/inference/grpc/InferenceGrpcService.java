@@ -8,8 +8,11 @@ import io.ensemblescope.api.v1.LoadModelRequest;
 import io.ensemblescope.api.v1.ModelInfo;
 import io.ensemblescope.api.v1.PredictRequest;
 import io.ensemblescope.api.v1.PredictResponse;
+import io.ensemblescope.api.v1.ReportOutcomesRequest;
+import io.ensemblescope.api.v1.ReportOutcomesResponse;
 import io.ensemblescope.api.v1.UnloadModelRequest;
 import io.ensemblescope.api.v1.UnloadModelResponse;
+import io.ensemblescope.inference.monitoring.UncertaintyMonitor;
 import io.ensemblescope.inference.serving.InferenceEngine;
 import io.ensemblescope.inference.serving.ModelState;
 import io.ensemblescope.inference.serving.ModelView;
@@ -24,9 +27,12 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
     static final int STREAM_WINDOW = 16;
 
     private final InferenceEngine engine;
+    private final UncertaintyMonitor monitor;
 
-    public InferenceGrpcService(InferenceEngine engine) {
+    /** @param monitor uncertainty monitoring, or null when it is off (ReportOutcomes then fails FAILED_PRECONDITION) */
+    public InferenceGrpcService(InferenceEngine engine, UncertaintyMonitor monitor) {
         this.engine = engine;
+        this.monitor = monitor;
     }
 
     /** Keeps grpc health in step with each model: SERVING when READY, NOT_SERVING otherwise. */
@@ -40,18 +46,8 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
         long now = System.nanoTime();
         ServerCallStreamObserver<PredictResponse> out = (ServerCallStreamObserver<PredictResponse>) responses;
         try {
-            engine.predict(ProtoCodec.toCall(request, now, Deadlines.nanoDeadline(now), out::isCancelled))
-                    .whenComplete((p, e) -> {
-                        if (out.isCancelled()) {
-                            return;
-                        }
-                        if (e != null) {
-                            out.onError(GrpcErrors.toStatus(e));
-                        } else {
-                            out.onNext(ProtoCodec.toResponse(p));
-                            out.onCompleted();
-                        }
-                    });
+            Unary.complete(out, engine.predict(ProtoCodec.toCall(request, now, Deadlines.nanoDeadline(now),
+                    out::isCancelled)).thenApply(ProtoCodec::toResponse));
         } catch (RuntimeException e) {
             out.onError(GrpcErrors.toStatus(e));
         }
@@ -65,7 +61,7 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
 
     @Override
     public void listModels(ListModelsRequest request, StreamObserver<ListModelsResponse> responses) {
-        answer(responses, () -> {
+        Unary.answer(responses, () -> {
             ListModelsResponse.Builder b = ListModelsResponse.newBuilder();
             for (ModelView v : engine.models().list()) {
                 b.addModels(ProtoCodec.toInfo(v));
@@ -76,43 +72,32 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
 
     @Override
     public void getModel(GetModelRequest request, StreamObserver<ModelInfo> responses) {
-        answer(responses, () -> ProtoCodec.toInfo(engine.models().describe(request.getModel().getName(),
+        Unary.answer(responses, () -> ProtoCodec.toInfo(engine.models().describe(request.getModel().getName(),
                 request.getModel().getVersion())));
     }
 
     @Override
     public void loadModel(LoadModelRequest request, StreamObserver<ModelInfo> responses) {
-        answer(responses, () -> ProtoCodec.toInfo(engine.models().load(request.getModel().getName(),
+        Unary.answer(responses, () -> ProtoCodec.toInfo(engine.models().load(request.getModel().getName(),
                 request.getModel().getVersion(), ProtoCodec.batching(request.hasBatching(),
                         request.getBatching()))));
     }
 
     @Override
     public void unloadModel(UnloadModelRequest request, StreamObserver<UnloadModelResponse> responses) {
-        answer(responses, () -> {
+        Unary.answer(responses, () -> {
             engine.models().unload(request.getModel().getName(), request.getModel().getVersion());
             return UnloadModelResponse.getDefaultInstance();
         });
     }
 
-    /** A unary call answered on the calling thread. */
-    private static <T> void answer(StreamObserver<T> responses, Call<T> call) {
-        T value;
-        try {
-            value = call.run();
-        } catch (Exception e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
+    @Override
+    public void reportOutcomes(ReportOutcomesRequest request, StreamObserver<ReportOutcomesResponse> responses) {
+        Unary.answer(responses, () -> {
+            if (monitor == null) {
+                throw new IllegalStateException("outcome feedback is off on this server (--no-monitoring)");
             }
-            responses.onError(GrpcErrors.toStatus(e));
-            return;
-        }
-        responses.onNext(value);
-        responses.onCompleted();
-    }
-
-    @FunctionalInterface
-    private interface Call<T> {
-        T run() throws Exception;
+            return OutcomeCodec.response(monitor.report(OutcomeCodec.outcomes(request)));
+        });
     }
 }

@@ -2,6 +2,7 @@ package io.ensemblescope.inference.grpc;
 
 import io.ensemblescope.api.v1.PredictRequest;
 import io.ensemblescope.api.v1.PredictResponse;
+import io.ensemblescope.core.text.ClientText;
 import io.ensemblescope.inference.serving.InferenceEngine;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -101,7 +102,7 @@ final class PredictStreamHandler implements StreamObserver<PredictRequest> {
             Throwable cause = t instanceof RequestFailure rf ? rf.getCause() : t;
             var status = GrpcErrors.toStatus(cause);
             if (t instanceof RequestFailure rf) {
-                status = status.getStatus().withDescription("request_id " + rf.id + ": "
+                status = status.getStatus().withDescription("request_id " + ClientText.quote(rf.id) + ": "
                         + status.getStatus().getDescription()).asRuntimeException();
             }
             out.onError(status);

@@ -41,7 +41,7 @@ public final class ProtoCodec {
         InputDType dtype = switch (t.getDtype()) {
             case FLOAT32 -> InputDType.FLOAT32;
             case UINT8 -> InputDType.UINT8;
-            default -> throw new IllegalArgumentException("input.dtype: must be FLOAT32 or UINT8, got "
+            case DTYPE_UNSPECIFIED, UNRECOGNIZED -> throw new IllegalArgumentException("input.dtype: must be FLOAT32 or UINT8, got "
                     + t.getDtype());
         };
         long[] shape = t.getShapeList().stream().mapToLong(Long::longValue).toArray();
@@ -86,8 +86,24 @@ public final class ProtoCodec {
         return out;
     }
 
+    /** Exhaustive, without default: a method added to core fails to compile here. */
     public static Method method(io.ensemblescope.core.models.Method m) {
-        return Method.valueOf(m.name());
+        return switch (m) {
+            case SINGLE -> Method.SINGLE;
+            case MC_DROPOUT -> Method.MC_DROPOUT;
+            case DEEP_ENSEMBLE -> Method.DEEP_ENSEMBLE;
+            case BATCH_ENSEMBLE -> Method.BATCH_ENSEMBLE;
+        };
+    }
+
+    static ModelState state(io.ensemblescope.inference.serving.ModelState s) {
+        return switch (s) {
+            case AVAILABLE -> ModelState.AVAILABLE;
+            case LOADING -> ModelState.LOADING;
+            case READY -> ModelState.READY;
+            case FAILED_TO_LOAD -> ModelState.FAILED_TO_LOAD;
+            case UNAVAILABLE -> ModelState.UNAVAILABLE;
+        };
     }
 
     /** The request's batching, or null to use the server default. */
@@ -98,6 +114,10 @@ public final class ProtoCodec {
 
     public static ModelInfo toInfo(ModelView v) {
         Manifest m = v.manifest();
+        if (m == null) {
+            return ModelInfo.newBuilder().setRef(ModelRef.newBuilder().setName(v.name()).setVersion(v.version()))
+                    .setState(ModelState.valueOf(v.state().name())).setReason(v.reason()).build();
+        }
         Normalization.Builder norm = Normalization.newBuilder();
         for (float f : m.normalizationMean()) {
             norm.addMean(f);
@@ -113,11 +133,12 @@ public final class ProtoCodec {
                 .setClasses(m.classes())
                 .addAllClassNames(m.classNames())
                 .setNormalization(norm)
-                .setState(ModelState.valueOf(v.state().name()))
+                .setState(state(v.state()))
                 .setDefaultMcSamples(m.network().mcSamples())
                 .setArchitecture(m.network().architecture())
                 .setDevice(v.device())
                 .setMaxRequestBatch(v.maxRequestBatch())
+                .setReason(v.reason())
                 .setBatching(BatchingOptions.newBuilder().setMaxBatchSize(v.batching().maxBatchSize())
                         .setMaxQueueDelayMicros(v.batching().maxQueueDelayMicros())
                         .setMaxQueueSize(v.batching().maxQueueSize()));

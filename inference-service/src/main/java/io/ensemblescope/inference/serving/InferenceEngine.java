@@ -2,8 +2,10 @@ package io.ensemblescope.inference.serving;
 
 import io.ensemblescope.core.checkpoint.CheckpointStore;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +19,7 @@ public final class InferenceEngine implements AutoCloseable {
     private final ServingMetrics metrics;
     private final ModelRepository models;
     private final ExecutorService compute;
+    private final List<ServingObserver> observers = new CopyOnWriteArrayList<>();
 
     public InferenceEngine(CheckpointStore store, ServingOptions options, MeterRegistry registry,
                            ForwardListener forwards, ModelLoader loader) {
@@ -40,6 +43,12 @@ public final class InferenceEngine implements AutoCloseable {
         return options;
     }
 
+    /** Adds an observer of loads, retirements and answered calls (before serving starts). */
+    public void observe(ServingObserver observer) {
+        observers.add(observer);
+        models.observe(observer);
+    }
+
     /** Runs a call; the future fails with the JDK exception describing what went wrong. */
     public CompletableFuture<Prediction> predict(PredictCall call) {
         metrics.started();
@@ -50,6 +59,7 @@ public final class InferenceEngine implements AutoCloseable {
             int members = model.members(call.mcSamples(), options.maxMcSamples());
             InputDecoder.Decoded input = InputDecoder.decode(call.input(), model.manifest(),
                     model.maxRequestBatch());
+            RequestCost.check(input.batch(), members, model.manifest(), options.maxRequestCost());
             call.checkAlive();
             result = model.submit(call, input, members, compute);
         } catch (Throwable e) {
@@ -65,6 +75,9 @@ public final class InferenceEngine implements AutoCloseable {
             }
             if (e == null) {
                 metrics.succeeded(tag, method, p);
+                for (ServingObserver o : observers) {
+                    ServingObservers.safely(o, x -> x.served(call, p));
+                }
             } else {
                 metrics.failed(tag, method, e);
             }

@@ -127,7 +127,11 @@ final class LoadedModel {
         metrics.batch(manifest.name(), method().name(), out.total);
         int offset = 0;
         for (PendingCall c : live) {
-            c.future().complete(out.slice(c, offset, start, end));
+            try {
+                c.future().complete(FiniteOutputs.check(out.slice(c, offset, start, end)));
+            } catch (IllegalStateException e) {
+                c.future().completeExceptionally(e);
+            }
             offset += c.batch();
         }
     }

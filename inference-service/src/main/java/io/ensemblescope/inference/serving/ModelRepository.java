@@ -3,6 +3,7 @@ package io.ensemblescope.inference.serving;
 import ai.djl.Device;
 import io.ensemblescope.core.checkpoint.CheckpointStore;
 import io.ensemblescope.core.checkpoint.Manifest;
+import io.ensemblescope.core.checkpoint.StoreEntry;
 import io.ensemblescope.core.models.EnsembleNetwork;
 import io.ensemblescope.core.models.Method;
 import java.io.IOException;
@@ -28,12 +29,14 @@ public final class ModelRepository implements AutoCloseable {
     private final ForwardListener forwards;
     private final ConcurrentHashMap<String, Slot> slots = new ConcurrentHashMap<>();
     private final List<BiConsumer<String, ModelState>> stateListeners = new CopyOnWriteArrayList<>();
+    private final List<ServingObserver> observers = new CopyOnWriteArrayList<>();
 
     /** One model name: the version serving now and the state of the name. */
     private static final class Slot {
         final ReentrantLock lock = new ReentrantLock();
         volatile LoadedModel current;
         volatile ModelState state = ModelState.AVAILABLE;
+        volatile String failure = "";
     }
 
     ModelRepository(CheckpointStore store, ServingOptions options, ModelLoader loader, ServingMetrics metrics,
@@ -51,6 +54,11 @@ public final class ModelRepository implements AutoCloseable {
         stateListeners.add(listener);
     }
 
+    /** Tells {@code observer} about every version that starts or stops serving from now on. */
+    void observe(ServingObserver observer) {
+        observers.add(observer);
+    }
+
     public int loadedCount() {
         return (int) slots.values().stream().filter(s -> s.current != null).count();
     }
@@ -61,6 +69,7 @@ public final class ModelRepository implements AutoCloseable {
      */
     LoadedModel acquire(String name, String version) throws IOException {
         CheckpointStore.checkName(name, "model.name");
+        CheckpointStore.checkVersion(version, "model.version");
         while (true) {
             Slot slot = slots.get(name);
             LoadedModel m = slot == null ? null : slot.current;
@@ -97,8 +106,14 @@ public final class ModelRepository implements AutoCloseable {
         }
     }
 
-    /** Loads {@code name}/{@code version} ("" = latest) and makes it the serving version. */
+    /**
+     * Loads {@code name}/{@code version} ("" = latest) and makes it the serving version, with the requested batching
+     * (null: the server's default) when it lies within the server's {@link BatchingLimits}.
+     */
     public ModelView load(String name, String version, BatchingConfig batching) throws IOException {
+        if (batching != null) {
+            options.batchingLimits().check(batching);
+        }
         Manifest manifest = store.manifest(name, version == null ? "" : version);
         Slot slot = slots.computeIfAbsent(name, n -> new Slot());
         slot.lock.lock();
@@ -119,12 +134,17 @@ public final class ModelRepository implements AutoCloseable {
             LoadedModel fresh = open(manifest, batching);
             LoadedModel old = slot.current;
             slot.current = fresh;
+            slot.failure = "";
             setState(slot, manifest.name(), ModelState.READY);
             if (old != null) {
+                tell(o -> o.retired(old.manifest().name(), old.version()));
                 old.retire();
             }
+            tell(o -> o.loaded(manifest, store.versionDir(manifest)));
             return fresh;
         } catch (IOException | RuntimeException e) {
+            slot.failure = manifest.version() + ": " + (e.getMessage() == null ? e.getClass().getSimpleName()
+                    : e.getMessage());
             setState(slot, manifest.name(), slot.current == null ? ModelState.FAILED_TO_LOAD : ModelState.READY);
             throw e;
         }
@@ -154,13 +174,16 @@ public final class ModelRepository implements AutoCloseable {
         }
     }
 
+    /** A request never exceeds the server's request batch; while batching it also fits one coalesced forward. */
     private int maxRequestBatch(BatchingConfig batching) {
-        return batching.enabled() ? batching.maxBatchSize() : options.maxRequestBatch();
+        return batching.enabled() ? Math.min(batching.maxBatchSize(), options.maxRequestBatch())
+                : options.maxRequestBatch();
     }
 
     /** Stops serving {@code name} (optionally only if {@code version} is the loaded one) and waits for its calls. */
     public void unload(String name, String version) throws InterruptedException {
         CheckpointStore.checkName(name, "model.name");
+        CheckpointStore.checkVersion(version, "model.version");
         Slot slot = slots.get(name);
         LoadedModel m;
         if (slot == null) {
@@ -175,6 +198,7 @@ public final class ModelRepository implements AutoCloseable {
             }
             slot.current = null;
             setState(slot, name, ModelState.AVAILABLE);
+            tell(o -> o.retired(name, m.version()));
         } finally {
             slot.lock.unlock();
         }
@@ -185,18 +209,26 @@ public final class ModelRepository implements AutoCloseable {
         }
     }
 
-    /** Every version in the store, the loaded ones marked READY. */
+    /** Every version in the store, the loaded ones marked READY, unreadable ones UNAVAILABLE with the reason. */
     public List<ModelView> list() throws IOException {
         List<ModelView> out = new ArrayList<>();
-        for (Manifest m : store.list("")) {
-            out.add(describe(m));
+        for (StoreEntry e : store.entries("")) {
+            out.add(e.readable() ? describe(e.manifest()) : ModelView.unavailable(e.name(), e.version(),
+                    e.problem()));
         }
         return out;
+    }
+
+    /** Every complete version of {@code name} in the store, oldest first. */
+    public List<String> versions(String name) throws IOException {
+        CheckpointStore.checkName(name, "model.name");
+        return store.list(name).stream().map(Manifest::version).toList();
     }
 
     /** One version's view without loading anything ("" = the loaded version, else the latest). */
     public ModelView describe(String name, String version) throws IOException {
         CheckpointStore.checkName(name, "model.name");
+        CheckpointStore.checkVersion(version, "model.version");
         Slot slot = slots.get(name);
         LoadedModel m = slot == null ? null : slot.current;
         if (m != null && (version == null || version.isEmpty() || version.equals(m.version()))) {
@@ -213,12 +245,18 @@ public final class ModelRepository implements AutoCloseable {
         }
         ModelState state = slot != null && slot.current == null && slot.state != ModelState.READY ? slot.state
                 : ModelState.AVAILABLE;
-        return new ModelView(manifest, state, options.primaryDevice().toString(), options.batching(),
-                maxRequestBatch(options.batching()));
+        return ModelView.of(manifest, state, options.primaryDevice().toString(), options.batching(),
+                maxRequestBatch(options.batching()), state == ModelState.FAILED_TO_LOAD ? slot.failure : "");
     }
 
     private ModelView view(LoadedModel m, ModelState state) {
-        return new ModelView(m.manifest(), state, m.device(), m.batching(), m.maxRequestBatch());
+        return ModelView.of(m.manifest(), state, m.device(), m.batching(), m.maxRequestBatch(), "");
+    }
+
+    private void tell(java.util.function.Consumer<ServingObserver> event) {
+        for (ServingObserver o : observers) {
+            ServingObservers.safely(o, event);
+        }
     }
 
     private void setState(Slot slot, String name, ModelState state) {
@@ -233,6 +271,7 @@ public final class ModelRepository implements AutoCloseable {
             LoadedModel m = e.getValue().current;
             e.getValue().current = null;
             if (m != null) {
+                tell(o -> o.retired(e.getKey(), m.version()));
                 try {
                     m.retire().get(30, TimeUnit.SECONDS);
                 } catch (Exception ex) {

@@ -6,5 +6,7 @@ public enum ModelState {
     AVAILABLE,
     LOADING,
     READY,
-    FAILED_TO_LOAD
+    FAILED_TO_LOAD,
+    /** In the store but unusable (corrupt or partial manifest); the rest of the store is unaffected. */
+    UNAVAILABLE
 }

@@ -1,5 +1,6 @@
 package io.ensemblescope.inference.serving;
 
+import io.ensemblescope.core.text.ClientText;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -33,10 +34,12 @@ public record PredictCall(String name, String version, InputTensor input, int mc
     /** Throws the JDK exception the adapter maps to CANCELLED or DEADLINE_EXCEEDED when the call is abandoned. */
     public void checkAlive() throws java.util.concurrent.TimeoutException {
         if (cancelled.getAsBoolean()) {
-            throw new java.util.concurrent.CancellationException("request " + requestId + " was cancelled");
+            throw new java.util.concurrent.CancellationException("request " + ClientText.quote(requestId)
+                    + " was cancelled");
         }
         if (System.nanoTime() - deadlineNanos > 0) {
-            throw new java.util.concurrent.TimeoutException("request " + requestId + " passed its deadline");
+            throw new java.util.concurrent.TimeoutException("request " + ClientText.quote(requestId)
+                    + " passed its deadline");
         }
     }
 }

@@ -19,10 +19,27 @@ import java.util.List;
  * @param maxMcSamples largest T a request may ask for
  * @param maxForwardRows largest number of rows in one MC Dropout forward; larger T·B runs in chunks
  * @param autoload load a model on its first request
+ * @param batchingLimits the most a LoadModel request may ask of dynamic batching
+ * @param maxRequestCost the most work one request may ask for, in rows × members × sample elements (B · T · H · W ·
+ *     C for MC Dropout): beyond it the request is RESOURCE_EXHAUSTED
  */
 public record ServingOptions(List<Device> devices, int replicaThreads, int computeThreads, int computeQueue,
                              BatchingConfig batching, int maxRequestBatch, int maxMcSamples, int maxForwardRows,
-                             boolean autoload) {
+                             boolean autoload, BatchingLimits batchingLimits, long maxRequestCost) {
+    /**
+     * Default per-request cost limit: 2²⁶ element-passes, e.g. B = 256 MNIST images × T = 256 or B = 4,096 CIFAR
+     * images × k = 4 — an MC-Dropout request of T = 256 × B = 4,096 (13× that) once took 12.6 s and 836 MiB.
+     */
+    public static final long DEFAULT_MAX_REQUEST_COST = 1L << 26;
+
+    /** Options with the default batching limits and request cost limit. */
+    public ServingOptions(List<Device> devices, int replicaThreads, int computeThreads, int computeQueue,
+                          BatchingConfig batching, int maxRequestBatch, int maxMcSamples, int maxForwardRows,
+                          boolean autoload) {
+        this(devices, replicaThreads, computeThreads, computeQueue, batching, maxRequestBatch, maxMcSamples,
+                maxForwardRows, autoload, BatchingLimits.of(maxRequestBatch), DEFAULT_MAX_REQUEST_COST);
+    }
+
     public ServingOptions {
         if (devices.isEmpty()) {
             throw new IllegalArgumentException("devices: at least one is needed");
@@ -37,6 +54,9 @@ public record ServingOptions(List<Device> devices, int replicaThreads, int compu
         if (maxRequestBatch < 1 || maxMcSamples < 1 || maxForwardRows < 1) {
             throw new IllegalArgumentException("max_request_batch, max_mc_samples and max_forward_rows must be >= 1");
         }
+        if (batchingLimits == null || maxRequestCost < 1) {
+            throw new IllegalArgumentException("batching_limits are required and max_request_cost must be >= 1");
+        }
     }
 
     /** CPU defaults: threads from the core count, batching off, autoload on. */
@@ -48,17 +68,22 @@ public record ServingOptions(List<Device> devices, int replicaThreads, int compu
 
     public ServingOptions withBatching(BatchingConfig b) {
         return new ServingOptions(devices, replicaThreads, computeThreads, computeQueue, b, maxRequestBatch,
-                maxMcSamples, maxForwardRows, autoload);
+                maxMcSamples, maxForwardRows, autoload, batchingLimits, maxRequestCost);
     }
 
     public ServingOptions withMaxForwardRows(int rows) {
         return new ServingOptions(devices, replicaThreads, computeThreads, computeQueue, batching, maxRequestBatch,
-                maxMcSamples, rows, autoload);
+                maxMcSamples, rows, autoload, batchingLimits, maxRequestCost);
     }
 
     public ServingOptions withAutoload(boolean on) {
         return new ServingOptions(devices, replicaThreads, computeThreads, computeQueue, batching, maxRequestBatch,
-                maxMcSamples, maxForwardRows, on);
+                maxMcSamples, maxForwardRows, on, batchingLimits, maxRequestCost);
+    }
+
+    public ServingOptions withLimits(BatchingLimits limits, long requestCost) {
+        return new ServingOptions(devices, replicaThreads, computeThreads, computeQueue, batching, maxRequestBatch,
+                maxMcSamples, maxForwardRows, autoload, limits, requestCost);
     }
 
     /** Intra-op threads for each of a Deep Ensemble's k replica threads. */

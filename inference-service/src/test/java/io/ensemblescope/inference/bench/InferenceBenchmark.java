@@ -145,7 +145,7 @@ public final class InferenceBenchmark {
     }
 
     @FunctionalInterface
-    private interface Call {
+    interface Call {
         void run() throws Exception;
     }
 

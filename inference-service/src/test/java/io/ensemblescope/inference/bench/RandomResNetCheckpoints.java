@@ -6,7 +6,7 @@ import io.ensemblescope.api.v1.DType;
 import io.ensemblescope.api.v1.ModelRef;
 import io.ensemblescope.api.v1.PredictRequest;
 import io.ensemblescope.api.v1.Tensor;
-import io.ensemblescope.core.checkpoint.CheckpointAssembler;
+import io.ensemblescope.core.routines.CheckpointAssembler;
 import io.ensemblescope.core.checkpoint.CheckpointStore;
 import io.ensemblescope.core.checkpoint.Manifest;
 import io.ensemblescope.core.models.EnsembleNetwork;

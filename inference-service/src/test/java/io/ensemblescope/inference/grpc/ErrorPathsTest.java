@@ -20,6 +20,7 @@ import io.ensemblescope.core.models.Method;
 import io.ensemblescope.inference.ServerHarness;
 import io.ensemblescope.inference.TinyCheckpoints;
 import io.ensemblescope.inference.serving.BatchingConfig;
+import io.ensemblescope.inference.serving.BatchingLimits;
 import io.ensemblescope.inference.serving.ForwardListener;
 import io.ensemblescope.inference.serving.ServingOptions;
 import io.grpc.Status;
@@ -50,8 +51,9 @@ class ErrorPathsTest {
     @BeforeAll
     static void start() throws Exception {
         ServingOptions d = ServingOptions.defaults(Device.cpu());
+        // A queue delay of 1.5 s, above the default 100 ms limit, lets the queue tests hold a batch open.
         server = new ServerHarness(new ServingOptions(d.devices(), 1, 2, 64, BatchingConfig.DISABLED, 64, 16,
-                d.maxForwardRows(), true), COUNTING);
+                d.maxForwardRows(), true, new BatchingLimits(64, 2_000_000, 1024), d.maxRequestCost()), COUNTING);
     }
 
     @AfterAll

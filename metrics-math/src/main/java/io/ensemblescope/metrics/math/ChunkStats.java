@@ -52,6 +52,20 @@ final class ChunkStats {
         return stats;
     }
 
+    /** Member pairs (of the C(k,2)) whose argmax differs on sample j. */
+    int disagreeingPairs(int j, int k) {
+        int row = j * k;
+        int pairs = 0;
+        for (int a = 0; a < k; a++) {
+            for (int b = a + 1; b < k; b++) {
+                if (argmax[row + a] != argmax[row + b]) {
+                    pairs++;
+                }
+            }
+        }
+        return pairs;
+    }
+
     private void compute(float[] probs, int k, int classes, int[] labels, int from, int to) {
         double[] classSum = new double[classes];
         double[] logSum = new double[classes];

@@ -6,6 +6,7 @@ import io.ensemblescope.api.v1.Method;
 import io.ensemblescope.api.v1.ModelRef;
 import io.ensemblescope.api.v1.Split;
 import io.ensemblescope.api.v1.SplitKind;
+import io.ensemblescope.core.text.ClientText;
 import io.ensemblescope.metrics.math.SplitAccumulator;
 import io.ensemblescope.metrics.math.SplitMetrics;
 import io.ensemblescope.metrics.math.UncertaintyScores;
@@ -74,15 +75,15 @@ public final class EvaluationSession {
         if (index == 0) {
             evaluationId = chunk.getEvaluationId();
         } else if (!chunk.getEvaluationId().equals(evaluationId)) {
-            throw new IllegalArgumentException("evaluation_id: '" + chunk.getEvaluationId()
-                    + "' differs from the first chunk's '" + evaluationId + "'");
+            throw new IllegalArgumentException("evaluation_id: " + ClientText.quote(chunk.getEvaluationId())
+                    + " differs from the first chunk's " + ClientText.quote(evaluationId));
         }
         if (chunk.hasModel()) {
             if (model.getName().isEmpty()) {
                 model = chunk.getModel();
             } else if (!model.equals(chunk.getModel())) {
-                throw new IllegalArgumentException("model: " + chunk.getModel().getName() + " differs from "
-                        + model.getName());
+                throw new IllegalArgumentException("model: " + ClientText.quote(chunk.getModel().getName())
+                        + " differs from " + ClientText.quote(model.getName()));
             }
         }
         if (chunk.getMethod() != Method.METHOD_UNSPECIFIED) {
@@ -122,8 +123,8 @@ public final class EvaluationSession {
             state = new SplitState(split, new SplitAccumulator(k, c, split.getKind() != SplitKind.OOD));
             splits.put(split.getName(), state);
         } else if (state.split.getKind() != split.getKind()) {
-            throw new IllegalArgumentException("split.kind: split '" + split.getName() + "' was " + state.split.getKind()
-                    + ", now " + split.getKind());
+            throw new IllegalArgumentException("split.kind: split " + ClientText.quote(split.getName()) + " was "
+                    + state.split.getKind() + ", now " + split.getKind());
         }
         int[] labels = chunk.getLabelsList().stream().mapToInt(Integer::intValue).toArray();
         state.accumulator.accept(probs, k, b, c, labels);

@@ -59,7 +59,6 @@ final class EvaluateCall implements StreamObserver<EvaluationChunk> {
         }
         finished = true;
         meters.evaluationTook(System.nanoTime() - startNanos);
-        meters.lastReport(report);
         responses.onNext(report);
         responses.onCompleted();
     }

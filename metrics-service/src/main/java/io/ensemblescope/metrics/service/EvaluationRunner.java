@@ -13,6 +13,7 @@ import io.ensemblescope.api.v1.RunEvaluationEvent;
 import io.ensemblescope.api.v1.RunEvaluationRequest;
 import io.ensemblescope.api.v1.SplitKind;
 import io.ensemblescope.api.v1.Tensor;
+import io.ensemblescope.core.text.ClientText;
 import io.ensemblescope.datasets.ImageDataset;
 import io.ensemblescope.metrics.evaluation.EvaluationLimits;
 import io.ensemblescope.metrics.evaluation.EvaluationSession;
@@ -45,19 +46,22 @@ public final class EvaluationRunner {
     /** Longest wait for the next inference response before giving up. */
     static final long IDLE_TIMEOUT_SECONDS = 300;
     private static final Object END = new Object();
+    /** Split names label report gauges and request ids: short, plain. */
+    static final java.util.regex.Pattern SPLIT_NAME =
+            java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]{0,63}");
 
     private final EvaluationDataSource data;
     private final InferenceChannels channels;
-    private final String defaultTarget;
+    private final InferenceTargets targets;
     private final EvaluationLimits limits;
     private final MetricsMeters meters;
     private final ExecutorService executor;
 
-    public EvaluationRunner(EvaluationDataSource data, InferenceChannels channels, String defaultTarget,
+    public EvaluationRunner(EvaluationDataSource data, InferenceChannels channels, InferenceTargets targets,
                             EvaluationLimits limits, MetricsMeters meters, ExecutorService executor) {
         this.data = data;
         this.channels = channels;
-        this.defaultTarget = defaultTarget == null ? "" : defaultTarget;
+        this.targets = targets;
         this.limits = limits;
         this.meters = meters;
         this.executor = executor;
@@ -112,9 +116,9 @@ public final class EvaluationRunner {
                 throw new IllegalArgumentException("datasets[" + i + "].split.kind: must be IN_DISTRIBUTION, SHIFTED"
                         + " or OOD");
             }
-            if (d.getSplit().getName().isBlank() || !names.add(d.getSplit().getName())) {
-                throw new IllegalArgumentException("datasets[" + i + "].split.name: must be non-empty and unique, got '"
-                        + d.getSplit().getName() + "'");
+            if (!SPLIT_NAME.matcher(d.getSplit().getName()).matches() || !names.add(d.getSplit().getName())) {
+                throw new IllegalArgumentException("datasets[" + i + "].split.name: must be unique and match "
+                        + SPLIT_NAME.pattern() + ", got " + ClientText.quote(d.getSplit().getName()));
             }
             if (d.getDataset().getName().isBlank()) {
                 throw new IllegalArgumentException("datasets[" + i + "].dataset.name: must not be empty");
@@ -125,11 +129,7 @@ public final class EvaluationRunner {
         if (ood && !in) {
             throw new IllegalStateException("datasets: OOD metrics need an IN_DISTRIBUTION dataset, none was given");
         }
-        String target = request.getInferenceTarget().isBlank() ? defaultTarget : request.getInferenceTarget();
-        if (target.isBlank()) {
-            throw new IllegalStateException("inference_target: empty, and this metrics service has no default target");
-        }
-        return target;
+        return targets.resolve(request.getInferenceTarget());
     }
 
     private EvaluationReport evaluate(RunEvaluationRequest request, String target,
@@ -145,7 +145,7 @@ public final class EvaluationRunner {
         }
         EvaluationReport report = session.report();
         meters.evaluationTook(System.nanoTime() - start);
-        meters.lastReport(report);
+        meters.servedReport(report.getModel().getName(), report);
         return report;
     }
 
@@ -263,7 +263,7 @@ public final class EvaluationRunner {
                 }
             }
             if (index < fed || index >= sent || early.containsKey(index)) {
-                throw new IllegalStateException("inference: unexpected request_id '" + requestId + "'");
+                throw new IllegalStateException("inference: unexpected request_id " + ClientText.quote(requestId));
             }
             return index;
         }

@@ -1,6 +1,7 @@
 package io.ensemblescope.metrics.service;
 
-import io.ensemblescope.datasets.DatasetCatalog;
+import io.ensemblescope.datasets.DataDirectories;
+import io.ensemblescope.datasets.catalog.DatasetCatalog;
 import io.ensemblescope.core.engine.Engines;
 import io.ensemblescope.metrics.evaluation.EvaluationLimits;
 import io.ensemblescope.core.checkpoint.CheckpointStore;
@@ -34,6 +35,16 @@ public final class MetricsServer implements Callable<Integer> {
             description = "Inference service host:port used when a RunEvaluation request names none.")
     String inferenceTarget;
 
+    @Option(names = "--named-inference-target", paramLabel = "NAME=HOST:PORT",
+            description = "Another inference service a RunEvaluation request may name (repeatable); requests never"
+                    + " name an address themselves.")
+    java.util.List<String> namedInferenceTargets = new java.util.ArrayList<>();
+
+    @Option(names = "--data-dir", paramLabel = "NAME=DIR",
+            description = "A data directory a RunEvaluation dataset may name as its path, e.g. svhn=/data/svhn"
+                    + " (repeatable; adds to " + DataDirectories.ENV + ").")
+    java.util.List<String> dataDirs = new java.util.ArrayList<>();
+
     @Option(names = "--max-samples", defaultValue = "20000000",
             description = "Most samples one evaluation may hold (about 30 bytes each are kept).")
     long maxSamples;
@@ -47,18 +58,27 @@ public final class MetricsServer implements Callable<Integer> {
     public Integer call() throws Exception {
         // WeightDiversity reads checkpoints from the store the trainer writes.
         CheckpointStore checkpoints = new CheckpointStore(store.readable());
-        ServiceServer server = start(listen.port(), listen.metricsPort(), inferenceTarget,
+        ServiceServer server = start(listen.port(), listen.metricsPort(),
+                InferenceTargets.of(inferenceTarget, namedInferenceTargets),
                 new EvaluationLimits(EvaluationLimits.DEFAULT.maxMembers(), EvaluationLimits.DEFAULT.maxSplits(),
                         maxSamples),
-                new CatalogDataSource(DatasetCatalog.shared()),
+                new CatalogDataSource(DatasetCatalog.shared(), DataDirectories.fromEnvironment(System::getenv)
+                        .with(DataDirectories.of(dataDirs))),
                 new StoreCheckpointWeights(checkpoints));
         server.blockUntilShutdown();
         return 0;
     }
 
-    /** Builds and starts the server with the given seams; the caller stops it. */
+    /** Builds and starts the server with only a default inference target ("" for none). */
     public static ServiceServer start(int port, int metricsPort, String inferenceTarget, EvaluationLimits limits,
                                       EvaluationDataSource data, CheckpointWeights weights) throws java.io.IOException {
+        return start(port, metricsPort, InferenceTargets.only(inferenceTarget), limits, data, weights);
+    }
+
+    /** Builds and starts the server with the given seams; the caller stops it. */
+    public static ServiceServer start(int port, int metricsPort, InferenceTargets inferenceTarget,
+                                      EvaluationLimits limits, EvaluationDataSource data, CheckpointWeights weights)
+            throws java.io.IOException {
         PrometheusMeterRegistry registry = Meters.newRegistry("metrics-service");
         MetricsMeters meters = new MetricsMeters(registry);
         InferenceChannels channels = InferenceChannels.plaintext();

@@ -32,7 +32,7 @@ public final class StoreCheckpointWeights implements CheckpointWeights {
     public MemberWeights read(ModelRef ref) throws IOException {
         Manifest m = store.manifest(ref.getName(), ref.getVersion());
         ModelRef resolved = ModelRef.newBuilder().setName(m.name()).setVersion(m.version()).build();
-        Method method = Method.valueOf(m.network().method().name());
+        Method method = MetricsProtos.method(m.network().method());
         try (EnsembleNetwork net = store.load(m, Device.cpu())) {
             List<List<LayerParameters>> replicas = CheckpointParameters.read(net);
             if (method == Method.BATCH_ENSEMBLE) {

@@ -7,7 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ensemblescope.api.v1.DatasetSpec;
 import io.ensemblescope.api.v1.Subset;
-import io.ensemblescope.datasets.DatasetCatalog;
+import io.ensemblescope.datasets.DataDirectories;
+import io.ensemblescope.datasets.catalog.DatasetCatalog;
 import io.ensemblescope.datasets.DatasetRequest;
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +16,7 @@ class CatalogDataSourceTest {
     @Test
     void evaluationDefaultsToTheTestSetAndKeepsSliceAndShift() {
         DatasetRequest r = CatalogDataSource.request(DatasetSpec.newBuilder().setName("mnist").setOffset(10)
-                .setLimit(20).setShift("rotate-60").setSeed(3).build());
+                .setLimit(20).setShift("rotate-60").setSeed(3).build(), DataDirectories.NONE);
         assertEquals(io.ensemblescope.datasets.Subset.TEST, r.subset());
         assertEquals(10, r.offset());
         assertEquals(20, r.limit());
@@ -23,7 +24,7 @@ class CatalogDataSourceTest {
         assertEquals(3, r.seed());
         assertNull(r.path());
         assertEquals(io.ensemblescope.datasets.Subset.TRAIN, CatalogDataSource.request(DatasetSpec.newBuilder()
-                .setName("mnist").setSubset(Subset.TRAIN).build()).subset());
+                .setName("mnist").setSubset(Subset.TRAIN).build(), DataDirectories.NONE).subset());
     }
 
     @Test

@@ -16,10 +16,10 @@ import io.ensemblescope.api.v1.Split;
 import io.ensemblescope.api.v1.SplitKind;
 import io.ensemblescope.api.v1.SplitReport;
 import io.ensemblescope.api.v1.WeightDiversityRequest;
-import io.ensemblescope.core.checkpoint.CheckpointAssembler;
+import io.ensemblescope.core.routines.CheckpointAssembler;
 import io.ensemblescope.core.checkpoint.CheckpointStore;
 import io.ensemblescope.core.checkpoint.Manifest;
-import io.ensemblescope.datasets.DatasetCatalog;
+import io.ensemblescope.datasets.catalog.DatasetCatalog;
 import io.ensemblescope.datasets.DatasetRequest;
 import io.ensemblescope.datasets.Subset;
 import io.ensemblescope.core.models.Method;
@@ -128,6 +128,10 @@ class EndToEndEvaluationTest {
         assertEquals(1, de.getOodCount());
         assertEquals("fashion-mnist", de.getOod(0).getOodSplit());
         assertTrue(de.getOod(0).getScores(0).getAuroc() > 0.5, "OOD is detectable better than chance");
+
+        String scrape = metrics.registry().scrape();
+        assertTrue(scrape.contains("escope_metrics_report_accuracy{model=\"deep_ensemble\",service=\"metrics-service\""
+                + ",split=\"mnist\"} " + in.getAccuracy()), "gauges labelled by the served model");
 
         EvaluationReport single = evaluate("single", new ArrayList<>());
         assertEquals(1, single.getMembers());

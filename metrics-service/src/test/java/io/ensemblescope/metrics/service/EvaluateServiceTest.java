@@ -213,7 +213,7 @@ class EvaluateServiceTest {
         assertEquals(30, r.getSplits(0).getSamples());
         double counted = service.registry.get("escope.metrics.samples.evaluated").counter().count();
         assertTrue(counted >= 30, "samples counter " + counted);
-        assertEquals(r.getSplits(0).getAccuracy(), service.registry.get("escope.metrics.report.accuracy")
-                .tags("model", Chunks.MODEL.getName(), "split", IN.getName()).gauge().value(), 0);
+        assertTrue(service.registry.find("escope.metrics.report.accuracy").gauges().isEmpty(),
+                "Evaluate's client-chosen names label no series");
     }
 }

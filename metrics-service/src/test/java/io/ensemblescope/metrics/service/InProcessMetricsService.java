@@ -32,8 +32,8 @@ public final class InProcessMetricsService implements AutoCloseable {
 
     public InProcessMetricsService(EvaluationLimits limits, String inferenceTarget) throws IOException {
         MetricsMeters meters = new MetricsMeters(registry);
-        EvaluationRunner runner = new EvaluationRunner(EvaluationDataSource.unconfigured(), channels, inferenceTarget,
-                limits, meters, runs);
+        EvaluationRunner runner = new EvaluationRunner(EvaluationDataSource.unconfigured(), channels,
+                InferenceTargets.only(inferenceTarget), limits, meters, runs);
         String name = InProcessServerBuilder.generateName();
         server = InProcessServerBuilder.forName(name).directExecutor()
                 .addService(new MetricsServiceImpl(limits, meters, runner, CheckpointWeights.unimplemented()))

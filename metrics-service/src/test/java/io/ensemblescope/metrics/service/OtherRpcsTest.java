@@ -23,7 +23,7 @@ class OtherRpcsTest {
 
     @BeforeEach
     void start() throws Exception {
-        service = new InProcessMetricsService(EvaluationLimits.DEFAULT, "");
+        service = new InProcessMetricsService(EvaluationLimits.DEFAULT, "inf");
     }
 
     @AfterEach
@@ -66,8 +66,10 @@ class OtherRpcsTest {
                 .addDatasets(dataset(SplitKind.SPLIT_KIND_UNSPECIFIED, "x")).build()));
         assertEquals(Status.Code.FAILED_PRECONDITION, run(ok.toBuilder().clearDatasets()
                 .addDatasets(dataset(SplitKind.OOD, "fashion")).build()));
-        assertEquals(Status.Code.FAILED_PRECONDITION, run(ok.toBuilder().clearInferenceTarget().build()));
-        // A valid request reaches the data source, which this test service has not got.
+        assertEquals(Status.Code.INVALID_ARGUMENT, run(ok.toBuilder().setInferenceTarget("10.0.0.1:50052").build()),
+                "an address the operator did not configure is never dialled");
+        // A valid request, naming the default target or none, reaches the data source, which this test service has not got.
         assertEquals(Status.Code.FAILED_PRECONDITION, run(ok));
+        assertEquals(Status.Code.FAILED_PRECONDITION, run(ok.toBuilder().clearInferenceTarget().build()));
     }
 }

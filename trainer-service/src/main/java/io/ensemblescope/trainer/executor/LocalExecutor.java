@@ -2,14 +2,14 @@ package io.ensemblescope.trainer.executor;
 
 import ai.djl.Device;
 import io.ensemblescope.api.v1.TrainEvent;
-import io.ensemblescope.datasets.DatasetCatalog;
-import io.ensemblescope.core.routines.EpochRecord;
+import io.ensemblescope.datasets.catalog.DatasetCatalog;
+import io.ensemblescope.core.checkpoint.EpochRecord;
 import io.ensemblescope.core.routines.JobSpec;
 import io.ensemblescope.core.routines.LocalRuns;
 import io.ensemblescope.core.routines.RunControl;
 import io.ensemblescope.core.routines.TrainListener;
 import io.ensemblescope.core.routines.TrainingData;
-import io.ensemblescope.trainer.jobs.TrainRequests;
+import io.ensemblescope.trainer.request.TrainRequests;
 import java.util.function.BooleanSupplier;
 
 /**

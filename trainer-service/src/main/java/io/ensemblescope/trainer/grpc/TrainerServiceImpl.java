@@ -9,7 +9,6 @@ import io.ensemblescope.api.v1.ListCheckpointsRequest;
 import io.ensemblescope.api.v1.ListCheckpointsResponse;
 import io.ensemblescope.api.v1.ListJobsRequest;
 import io.ensemblescope.api.v1.ListJobsResponse;
-import io.ensemblescope.api.v1.Method;
 import io.ensemblescope.api.v1.ModelRef;
 import io.ensemblescope.api.v1.TrainEvent;
 import io.ensemblescope.api.v1.TrainRequest;
@@ -18,6 +17,7 @@ import io.ensemblescope.core.checkpoint.CheckpointStore;
 import io.ensemblescope.core.checkpoint.Manifest;
 import io.ensemblescope.rpc.Statuses;
 import io.ensemblescope.trainer.jobs.JobManager;
+import io.ensemblescope.trainer.request.TrainerProtos;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.nio.file.Files;
@@ -88,13 +88,14 @@ public final class TrainerServiceImpl extends TrainerServiceGrpc.TrainerServiceI
 
     @Override
     public void getCheckpoint(ModelRef request, StreamObserver<Checkpoint> observer) {
-        unary(observer, () -> toProto(store.manifest(request.getName(), request.getVersion())));
+        unary(observer, () -> toProto(store.manifest(CheckpointStore.checkName(request.getName(), "name"),
+                CheckpointStore.checkVersion(request.getVersion(), "version"))));
     }
 
     private Checkpoint toProto(Manifest m) throws java.io.IOException {
         Checkpoint.Builder b = Checkpoint.newBuilder()
                 .setRef(ModelRef.newBuilder().setName(m.name()).setVersion(m.version()))
-                .setMethod(Method.valueOf(m.network().method().name()))
+                .setMethod(TrainerProtos.toProto(m.network().method()))
                 .setMembers(m.network().members())
                 .setArchitecture(m.network().architecture())
                 .setManifestJson(Files.readString(store.versionDir(m).resolve(CheckpointStore.MANIFEST)))

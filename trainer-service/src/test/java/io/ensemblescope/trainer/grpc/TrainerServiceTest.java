@@ -20,7 +20,7 @@ import io.ensemblescope.api.v1.TrainEvent;
 import io.ensemblescope.api.v1.TrainRequest;
 import io.ensemblescope.api.v1.TrainerServiceGrpc;
 import io.ensemblescope.core.checkpoint.CheckpointStore;
-import io.ensemblescope.datasets.DatasetCatalog;
+import io.ensemblescope.datasets.catalog.DatasetCatalog;
 import io.ensemblescope.core.models.EnsembleNetwork;
 import io.ensemblescope.rpc.Meters;
 import io.ensemblescope.trainer.executor.LocalExecutor;
@@ -139,6 +139,14 @@ class TrainerServiceTest {
         assertInvalid("mc_samples", b -> b.setMcSamples(-2));
         assertInvalid("model_name", b -> b.setModelName("../escape"));
         assertInvalid("method", b -> b.setMethod(Method.METHOD_UNSPECIFIED));
+        // Enum numbers this server does not know (a newer client's values) are refused, never defaulted.
+        assertInvalid("method", b -> b.setMethodValue(99));
+        assertInvalid("dataset.subset", b -> b.setDataset(b.getDataset().toBuilder().setSubsetValue(99)));
+        assertInvalid("optimizer.kind", b -> b.setOptimizer(b.getOptimizer().toBuilder().setKindValue(99)));
+        assertInvalid("batch_ensemble.init", b -> b.setBatchEnsemble(BatchEnsembleOptions.newBuilder()
+                .setInitValue(99)));
+        assertInvalid("batch_ensemble.batch_mode", b -> b.setBatchEnsemble(BatchEnsembleOptions.newBuilder()
+                .setBatchModeValue(99)));
         assertTrue(jobs.list().isEmpty(), "nothing was queued");
     }
 

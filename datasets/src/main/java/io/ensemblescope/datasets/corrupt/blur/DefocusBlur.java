@@ -1,7 +1,7 @@
 package io.ensemblescope.datasets.corrupt.blur;
 
-import io.ensemblescope.datasets.corrupt.Corruption;
-import io.ensemblescope.datasets.corrupt.HwcImage;
+import io.ensemblescope.datasets.corrupt.image.Corruption;
+import io.ensemblescope.datasets.corrupt.image.HwcImage;
 import io.ensemblescope.datasets.corrupt.ops.Border;
 import io.ensemblescope.datasets.corrupt.ops.GaussianKernel;
 import io.ensemblescope.datasets.corrupt.ops.Kernel2D;

@@ -1,7 +1,7 @@
 package io.ensemblescope.datasets.corrupt.digital;
 
-import io.ensemblescope.datasets.corrupt.Corruption;
-import io.ensemblescope.datasets.corrupt.HwcImage;
+import io.ensemblescope.datasets.corrupt.image.Corruption;
+import io.ensemblescope.datasets.corrupt.image.HwcImage;
 import io.ensemblescope.datasets.corrupt.ops.Hsv;
 import java.util.SplittableRandom;
 

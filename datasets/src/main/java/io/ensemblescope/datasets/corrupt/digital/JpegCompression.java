@@ -1,7 +1,7 @@
 package io.ensemblescope.datasets.corrupt.digital;
 
-import io.ensemblescope.datasets.corrupt.Corruption;
-import io.ensemblescope.datasets.corrupt.HwcImage;
+import io.ensemblescope.datasets.corrupt.image.Corruption;
+import io.ensemblescope.datasets.corrupt.image.HwcImage;
 import io.ensemblescope.datasets.corrupt.ops.JpegCodec;
 import io.ensemblescope.datasets.corrupt.ops.Rgb8;
 import java.util.SplittableRandom;

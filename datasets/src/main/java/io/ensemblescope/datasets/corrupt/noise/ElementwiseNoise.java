@@ -1,7 +1,7 @@
 package io.ensemblescope.datasets.corrupt.noise;
 
-import io.ensemblescope.datasets.corrupt.Corruption;
-import io.ensemblescope.datasets.corrupt.HwcImage;
+import io.ensemblescope.datasets.corrupt.image.Corruption;
+import io.ensemblescope.datasets.corrupt.image.HwcImage;
 import java.util.SplittableRandom;
 
 /** A noise drawn independently for every pixel and channel; subclasses give the per-element formula. */

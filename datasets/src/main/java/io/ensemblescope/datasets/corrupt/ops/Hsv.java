@@ -1,6 +1,6 @@
 package io.ensemblescope.datasets.corrupt.ops;
 
-import io.ensemblescope.datasets.corrupt.HwcImage;
+import io.ensemblescope.datasets.corrupt.image.HwcImage;
 
 /** RGB ↔ HSV on [0, 1] values, following scikit-image's {@code rgb2hsv}/{@code hsv2rgb} (hue in [0, 1)). */
 public final class Hsv {

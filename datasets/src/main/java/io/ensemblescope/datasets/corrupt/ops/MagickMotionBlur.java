@@ -1,6 +1,6 @@
 package io.ensemblescope.datasets.corrupt.ops;
 
-import io.ensemblescope.datasets.corrupt.HwcImage;
+import io.ensemblescope.datasets.corrupt.image.HwcImage;
 
 /**
  * ImageMagick's {@code MotionBlurImage(radius, sigma, angle)}, which the reference calls through Wand: a one-sided

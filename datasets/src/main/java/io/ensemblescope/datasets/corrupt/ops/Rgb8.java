@@ -1,6 +1,6 @@
 package io.ensemblescope.datasets.corrupt.ops;
 
-import io.ensemblescope.datasets.corrupt.HwcImage;
+import io.ensemblescope.datasets.corrupt.image.HwcImage;
 
 /**
  * Conversions between the [0,1] working image and 8-bit forms, for steps the reference runs on PIL / PNG images
