@@ -64,6 +64,11 @@ public final class TrainerServer implements Callable<Integer> {
                     + "the log); with --no-resume-interrupted they wait for StartTraining with their resume_job_id.")
     boolean resumeInterrupted = true;
 
+    @Option(names = "--shutdown-wait", paramLabel = "SECONDS", description = "How long a stopping trainer waits for "
+            + "its running jobs (local runs snapshot at their next step; Kubernetes member Jobs keep running for the "
+            + "next trainer). Keep it below the pod's terminationGracePeriodSeconds. Default: ${DEFAULT-VALUE}.")
+    long shutdownWaitSeconds = JobManager.DEFAULT_SHUTDOWN_WAIT.toSeconds();
+
     private ServiceServer server;
     private JobManager jobs;
 
@@ -106,7 +111,7 @@ public final class TrainerServer implements Callable<Integer> {
         holder[0] = jobs;
         server = listen.configure(ServiceServer.builder("trainer", registry))
                 .addService(new TrainerServiceImpl(jobs, checkpoints))
-                .beforeStop(jobs::close)
+                .beforeStop(() -> jobs.close(java.time.Duration.ofSeconds(Math.max(0, shutdownWaitSeconds))))
                 .build().start();
         jobs.recover(resumeInterrupted);
         return server;
