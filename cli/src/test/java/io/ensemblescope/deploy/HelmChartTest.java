@@ -142,6 +142,11 @@ class HelmChartTest {
                 assertEquals(List.of("--inference-target", "dns:///ensemblescope-inference-headless:50052"),
                         c.getArgs().subList(8, 10));
             }
+            if (component.equals("trainer")) {
+                // The trainer's wait for its jobs fits in the pod's grace period, with room for the gRPC drain.
+                long grace = d.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds();
+                assertEquals(List.of("--shutdown-wait", Long.toString(grace - 10)), c.getArgs().subList(8, 10));
+            }
             var tmp = d.getSpec().getTemplate().getSpec().getVolumes().stream()
                     .filter(v -> v.getName().equals("tmp")).findFirst().orElseThrow();
             assertEquals(new Quantity("1Gi"), tmp.getEmptyDir().getSizeLimit(), "natives (432 MB) + JVM temp");
@@ -183,7 +188,9 @@ class HelmChartTest {
         assertEquals(1, roles.size());
         Map<String, Set<String>> verbs = new HashMap<>();
         for (V1PolicyRule rule : roles.get(0).getRules()) {
-            assertTrue(rule.getResourceNames() == null || rule.getResourceNames().isEmpty());
+            // Names are not known in advance, except the trainer's own Deployment (the owner of member Jobs).
+            assertEquals(rule.getResources().equals(List.of("deployments")) ? List.of("ensemblescope-trainer") : null,
+                    rule.getResourceNames() == null || rule.getResourceNames().isEmpty() ? null : rule.getResourceNames());
             for (String group : rule.getApiGroups()) {
                 for (String resource : rule.getResources()) {
                     verbs.computeIfAbsent(group + "/" + resource, k -> new TreeSet<>()).addAll(rule.getVerbs());
@@ -192,7 +199,7 @@ class HelmChartTest {
         }
         // Exactly the calls JobClient makes (the cluster rehearsal checks them against the API server's log).
         assertEquals(Map.of("batch/jobs", Set.of("create", "list", "delete"), "/pods", Set.of("list"),
-                "/pods/log", Set.of("get")), verbs);
+                "/pods/log", Set.of("get"), "/events", Set.of("list"), "apps/deployments", Set.of("get")), verbs);
         V1RoleBinding binding = HelmChart.ofType(objects, V1RoleBinding.class).get(0);
         assertEquals(roles.get(0).getMetadata().getName(), binding.getRoleRef().getName());
         assertEquals("Role", binding.getRoleRef().getKind());

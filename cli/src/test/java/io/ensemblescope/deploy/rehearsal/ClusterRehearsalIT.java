@@ -52,6 +52,7 @@ class ClusterRehearsalIT {
             r.cluster.privateRegistry(REGISTRY_SECRET);
             r.seed(CLAIM, "datasets", StandardDatasets.MNIST_SPEC, StandardDatasets.FASHION_MNIST_SPEC);
             List<V1Deployment> deployments = HelmChart.ofType(objects, V1Deployment.class);
+            r.createInApiServer(deployments);
             r.startDeployments(deployments);
             ready = r.awaitReady(deployments);
             assertEquals(Set.of("ensemblescope-trainer-0", "ensemblescope-inference-0", "ensemblescope-inference-1",
@@ -91,7 +92,7 @@ class ClusterRehearsalIT {
                         pod.volumes.containsKey(Cluster.SERVICE_ACCOUNT_VOLUME), pod.name + ": only the trainer's token");
             }
 
-            // The trainer called exactly what its Role grants (pods/log is read only for a failed member).
+            // The trainer called exactly what its Role grants.
             Map<String, Set<String>> used = ApiCalls.verbs(r.trainerCalls(), NS);
             Map<String, Set<String>> granted = granted(objects);
             used.forEach((resource, verbs) -> assertTrue(granted.getOrDefault(resource, Set.of()).containsAll(verbs),
@@ -102,7 +103,11 @@ class ClusterRehearsalIT {
                 rest.removeAll(verbs);
                 return rest.isEmpty() ? null : rest;
             }));
-            assertEquals(Map.of("/pods/log", Set.of("get")), unused, "the Role grants nothing the trainer never calls");
+            // Read only for a failed member's log and for why a member stays Pending past its limit.
+            assertEquals(Map.of("/pods/log", Set.of("get"), "/events", Set.of("list")), unused,
+                    "the Role grants nothing the trainer never calls");
+            assertTrue(r.kubelet.jobsSeen().stream().allMatch(r::ownedByTheTrainer),
+                    "member Jobs are owned by the trainer's Deployment (helm uninstall deletes them)");
 
             // Every pod's /tmp stayed within its emptyDir sizeLimit.
             List<PodProcess> all = new ArrayList<>(r.pods);
@@ -128,6 +133,7 @@ class ClusterRehearsalIT {
         try (Rehearsal r = Rehearsal.of(root, objects, Image.of(cliDir()), NS, "ensemblescope-trainer", FS_GROUP)) {
             r.cluster.privateRegistry(REGISTRY_SECRET);
             List<V1Deployment> deployments = HelmChart.ofType(objects, V1Deployment.class);
+            r.createInApiServer(deployments);
             r.startDeployments(deployments);
             assertEquals(4, r.awaitReady(deployments).size());
         }

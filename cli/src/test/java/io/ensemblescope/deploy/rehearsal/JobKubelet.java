@@ -34,6 +34,7 @@ final class JobKubelet implements AutoCloseable {
     private final Map<String, PodProcess> running = new ConcurrentHashMap<>();
     private final Map<String, Map<String, String>> podLabels = new ConcurrentHashMap<>();
     private final Set<String> seen = ConcurrentHashMap.newKeySet();
+    private final Map<String, List<String>> owners = new ConcurrentHashMap<>();
     private final List<PodProcess> finished = new CopyOnWriteArrayList<>();
     private final List<String> errors = new CopyOnWriteArrayList<>();
     private final java.util.concurrent.atomic.AtomicInteger transientFailures = new java.util.concurrent.atomic.AtomicInteger();
@@ -69,6 +70,8 @@ final class JobKubelet implements AutoCloseable {
         for (Job job : jobs.values()) {
             String name = job.getMetadata().getName();
             if (seen.add(name)) {
+                owners.put(name, job.getMetadata().getOwnerReferences().stream()
+                        .map(o -> o.getKind() + "/" + o.getName() + "/" + o.getUid()).toList());
                 start(job);
             }
         }
@@ -134,6 +137,11 @@ final class JobKubelet implements AutoCloseable {
     /** Every Job the trainer created, by name. */
     Set<String> jobsSeen() {
         return Set.copyOf(seen);
+    }
+
+    /** The owners of Job {@code name} when it was created, as "kind/name/uid". */
+    List<String> owners(String name) {
+        return owners.getOrDefault(name, List.of());
     }
 
     /** The member pods that ran (finished or stopped). */

@@ -82,6 +82,25 @@ final class Rehearsal implements AutoCloseable {
         chownTree(target);
     }
 
+    /** Stores the Deployments in the API server, as {@code helm install} does (the trainer reads its own). */
+    void createInApiServer(List<V1Deployment> deployments) {
+        for (V1Deployment d : deployments) {
+            if (d.getMetadata().getUid() == null) {
+                d.getMetadata().setUid(java.util.UUID.randomUUID().toString()); // the API server assigns one
+            }
+            kube.resource(new io.kubernetes.client.openapi.JSON().serialize(d)).inNamespace(cluster.namespace())
+                    .create();
+        }
+    }
+
+    /** Whether Job {@code name} was created owned by the trainer's Deployment, as stored in the API server. */
+    boolean ownedByTheTrainer(String name) {
+        var trainer = kube.apps().deployments().inNamespace(cluster.namespace()).withName("ensemblescope-trainer")
+                .get();
+        String uid = trainer == null ? null : trainer.getMetadata().getUid();
+        return uid != null && kubelet.owners(name).contains("Deployment/ensemblescope-trainer/" + uid);
+    }
+
     /** Starts every replica of every Deployment. */
     void startDeployments(List<V1Deployment> deployments) throws IOException {
         for (V1Deployment d : deployments) {
