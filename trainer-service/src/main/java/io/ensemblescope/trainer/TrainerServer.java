@@ -93,6 +93,9 @@ public final class TrainerServer implements Callable<Integer> {
 
     /** Builds and starts the server with this command's options. */
     public ServiceServer start() throws Exception {
+        if (shutdownWaitSeconds < 0) {
+            throw new IllegalArgumentException("--shutdown-wait must be 0 or more seconds, got " + shutdownWaitSeconds);
+        }
         Engines.offline();
         CheckpointStore checkpoints = new CheckpointStore(store.writable());
         PrometheusMeterRegistry registry = Meters.newRegistry("trainer");
@@ -111,7 +114,7 @@ public final class TrainerServer implements Callable<Integer> {
         holder[0] = jobs;
         server = listen.configure(ServiceServer.builder("trainer", registry))
                 .addService(new TrainerServiceImpl(jobs, checkpoints))
-                .beforeStop(() -> jobs.close(java.time.Duration.ofSeconds(Math.max(0, shutdownWaitSeconds))))
+                .beforeStop(() -> jobs.close(java.time.Duration.ofSeconds(shutdownWaitSeconds)))
                 .build().start();
         jobs.recover(resumeInterrupted);
         return server;
