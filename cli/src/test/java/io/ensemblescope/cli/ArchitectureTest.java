@@ -45,8 +45,8 @@ class ArchitectureTest {
             .layer("cli").definedBy("io.ensemblescope.cli..")
             // Test helpers: on the cli's test classpath for the deployment tests, used by no production class.
             .layer("testing").definedBy("io.ensemblescope.testing..")
-            .whereLayer("testing").mayNotBeAccessedByAnyLayer()
             .whereLayer("cli").mayNotBeAccessedByAnyLayer()
+            .whereLayer("testing").mayNotBeAccessedByAnyLayer()
             .whereLayer("reports").mayOnlyBeAccessedByLayers("cli")
             .whereLayer("trainer-service").mayOnlyBeAccessedByLayers("cli")
             .whereLayer("inference-service").mayOnlyBeAccessedByLayers("cli")
