@@ -30,11 +30,15 @@ app.kubernetes.io/instance: {{ .root.Release.Name }}
 app.kubernetes.io/component: {{ .component }}
 {{- end }}
 
-{{/* The escope image: the GPU variant when GPUs are enabled. */}}
+{{/* The escope image; call with (dict "root" $ "gpu" true|false): the GPU variant only where GPUs are used. */}}
 {{- define "escope.image" -}}
-{{- $tag := default .Chart.AppVersion .Values.image.tag }}
-{{- if .Values.gpu.enabled }}{{ $tag = printf "%s%s" $tag .Values.gpu.imageTagSuffix }}{{ end }}
-{{- printf "%s:%s" .Values.image.repository $tag }}
+{{- $v := .root.Values }}
+{{- $tag := default .root.Chart.AppVersion $v.image.tag }}
+{{- if .gpu }}
+{{- if $v.gpu.imageDigest }}{{ printf "%s@%s" $v.image.repository $v.gpu.imageDigest }}{{ else }}{{ printf "%s:%s%s" $v.image.repository $tag $v.gpu.imageTagSuffix }}{{ end }}
+{{- else }}
+{{- if $v.image.digest }}{{ printf "%s@%s" $v.image.repository $v.image.digest }}{{ else }}{{ printf "%s:%s" $v.image.repository $tag }}{{ end }}
+{{- end }}
 {{- end }}
 
 {{/* Name of one service's objects. */}}
@@ -53,6 +57,20 @@ app.kubernetes.io/component: {{ .component }}
 {{- end }}
 {{- define "escope.workloadServiceAccount" -}}
 {{- printf "%s-workload" (include "escope.fullname" .) }}
+{{- end }}
+{{/* Service account of the training member Jobs: no role, no token. */}}
+{{- define "escope.memberServiceAccount" -}}
+{{- printf "%s-member" (include "escope.fullname" .) }}
+{{- end }}
+
+{{/* The headless Service over the inference pods: its DNS name lists every ready pod, for round_robin clients. */}}
+{{- define "escope.inferenceHeadless" -}}
+{{- printf "%s-headless" (include "escope.componentName" (dict "root" . "component" "inference")) | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Where the kubelet mounts a pod's ServiceAccount token, CA and namespace. */}}
+{{- define "escope.serviceAccountDir" -}}
+/var/run/secrets/kubernetes.io/serviceaccount
 {{- end }}
 
 {{/* Whether a component runs on GPU nodes: inference does when GPUs are enabled (trainers use GPU member Jobs). */}}

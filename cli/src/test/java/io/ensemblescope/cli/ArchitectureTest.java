@@ -43,6 +43,7 @@ class ArchitectureTest {
                     "io.ensemblescope.metrics.service..")
             .layer("reports").definedBy(REPORTS)
             .layer("cli").definedBy("io.ensemblescope.cli..")
+            // Test helpers: on the cli's test classpath for the deployment tests, used by no production class.
             .layer("testing").definedBy("io.ensemblescope.testing..")
             .whereLayer("cli").mayNotBeAccessedByAnyLayer()
             .whereLayer("testing").mayNotBeAccessedByAnyLayer()

@@ -64,6 +64,11 @@ public final class TrainerServer implements Callable<Integer> {
                     + "the log); with --no-resume-interrupted they wait for StartTraining with their resume_job_id.")
     boolean resumeInterrupted = true;
 
+    @Option(names = "--shutdown-wait", paramLabel = "SECONDS", description = "How long a stopping trainer waits for "
+            + "its running jobs (local runs snapshot at their next step; Kubernetes member Jobs keep running for the "
+            + "next trainer). Keep it below the pod's terminationGracePeriodSeconds. Default: ${DEFAULT-VALUE}.")
+    long shutdownWaitSeconds = JobManager.DEFAULT_SHUTDOWN_WAIT.toSeconds();
+
     private ServiceServer server;
     private JobManager jobs;
 
@@ -88,6 +93,9 @@ public final class TrainerServer implements Callable<Integer> {
 
     /** Builds and starts the server with this command's options. */
     public ServiceServer start() throws Exception {
+        if (shutdownWaitSeconds < 0) {
+            throw new IllegalArgumentException("--shutdown-wait must be 0 or more seconds, got " + shutdownWaitSeconds);
+        }
         Engines.offline();
         CheckpointStore checkpoints = new CheckpointStore(store.writable());
         PrometheusMeterRegistry registry = Meters.newRegistry("trainer");
@@ -106,7 +114,7 @@ public final class TrainerServer implements Callable<Integer> {
         holder[0] = jobs;
         server = listen.configure(ServiceServer.builder("trainer", registry))
                 .addService(new TrainerServiceImpl(jobs, checkpoints))
-                .beforeStop(jobs::close)
+                .beforeStop(() -> jobs.close(java.time.Duration.ofSeconds(shutdownWaitSeconds)))
                 .build().start();
         jobs.recover(resumeInterrupted);
         return server;

@@ -19,12 +19,15 @@ public final class InferenceChannels implements AutoCloseable {
     }
 
     /**
-     * Plaintext channels to host:port targets (the services talk inside one cluster); a target that cannot be
-     * reached is named in the status the evaluation fails with.
+     * Plaintext channels to host:port targets (the services talk inside one cluster). Calls go round-robin over every
+     * address a target resolves to: through a headless Service, that is every ready inference pod (gRPC's default,
+     * pick_first, would send them all to one). A target that cannot be reached is named in the status the evaluation
+     * fails with.
      */
     public static InferenceChannels plaintext() {
         return new InferenceChannels(target -> ManagedChannelBuilder.forTarget(target).usePlaintext()
-                .maxInboundMessageSize(64 * 1024 * 1024).intercept(new NamedTarget("inference", target)).build());
+                .defaultLoadBalancingPolicy("round_robin").maxInboundMessageSize(64 * 1024 * 1024)
+                .intercept(new NamedTarget("inference", target)).build());
     }
 
     public Channel channel(String target) {

@@ -18,6 +18,12 @@ public interface TrainingExecutor extends AutoCloseable {
     /** Trains every run of the job; see the class contract. */
     void train(JobContext job) throws Exception;
 
+    /**
+     * The trainer is stopping: finish quickly. Local runs snapshot at their next step boundary; Kubernetes Jobs keep
+     * running unsupervised for the next trainer to adopt. Called before the trainer waits for its jobs.
+     */
+    default void beginShutdown() {}
+
     @Override
     default void close() {}
 }

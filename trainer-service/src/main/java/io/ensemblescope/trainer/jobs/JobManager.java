@@ -359,13 +359,30 @@ public final class JobManager implements AutoCloseable {
         return "job-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    /** Asks running local jobs to snapshot at their next step boundary, then waits for them. */
+    /**
+     * How long {@link #close()} waits for running jobs unless told otherwise: long enough for a local run's step on a
+     * busy CPU. The chart passes less (its pod's grace period minus the gRPC drain).
+     */
+    public static final Duration DEFAULT_SHUTDOWN_WAIT = Duration.ofSeconds(60);
+
+    /** {@link #close(Duration)} with {@link #DEFAULT_SHUTDOWN_WAIT}. */
     @Override
     public void close() {
+        close(DEFAULT_SHUTDOWN_WAIT);
+    }
+
+    /**
+     * Asks running jobs to stop — local runs snapshot at their next step boundary, Kubernetes supervision returns at
+     * once and leaves member Jobs running — then waits for them up to {@code wait}, which must fit in the pod's
+     * terminationGracePeriodSeconds together with the gRPC drain.
+     */
+    public void close(Duration wait) {
         shuttingDown = true;
+        executors.values().forEach(TrainingExecutor::beginShutdown);
         pool.shutdown();
         try {
-            if (!pool.awaitTermination(60, TimeUnit.SECONDS)) {
+            if (!pool.awaitTermination(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("jobs still running after the shutdown wait of {} s; interrupting them", wait.toSeconds());
                 pool.shutdownNow();
             }
         } catch (InterruptedException e) {

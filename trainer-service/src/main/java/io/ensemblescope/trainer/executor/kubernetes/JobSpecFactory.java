@@ -14,7 +14,11 @@ import io.kubernetes.client.openapi.models.V1JobSpec;
 import io.kubernetes.client.openapi.models.V1LabelSelector;
 import io.kubernetes.client.openapi.models.V1LocalObjectReference;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import io.kubernetes.client.openapi.models.V1OwnerReference;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaimVolumeSource;
+import io.kubernetes.client.openapi.models.V1PodFailurePolicy;
+import io.kubernetes.client.openapi.models.V1PodFailurePolicyOnPodConditionsPattern;
+import io.kubernetes.client.openapi.models.V1PodFailurePolicyRule;
 import io.kubernetes.client.openapi.models.V1PodSecurityContext;
 import io.kubernetes.client.openapi.models.V1PodSpec;
 import io.kubernetes.client.openapi.models.V1PodTemplateSpec;
@@ -53,13 +57,29 @@ public final class JobSpecFactory {
 
     /** The Job for {@code member}'s attempt {@code attempt} (0-based) of job {@code jobId} working in {@code workDir}. */
     public V1Job job(String jobId, Path workDir, int member, int attempt) {
+        return job(jobId, workDir, member, attempt, null);
+    }
+
+    /**
+     * Like {@link #job(String, Path, int, int)}, owned by {@code owner} (the trainer's Deployment; null for none), so
+     * the garbage collector deletes running members when the release is uninstalled.
+     */
+    public V1Job job(String jobId, Path workDir, int member, int attempt, V1OwnerReference owner) {
         Map<String, String> labels = labels(jobId, member);
         labels.put(ATTEMPT_LABEL, Integer.toString(attempt));
         V1ObjectMeta meta = new V1ObjectMeta().name(jobName(jobId, member, attempt)).namespace(config.namespace())
                 .labels(labels).annotations(Map.of(JOB_ID_ANNOTATION, jobId));
+        if (owner != null) {
+            meta.ownerReferences(List.of(owner));
+        }
         V1JobSpec spec = new V1JobSpec()
                 // Retries belong to the executor: it re-launches a failed member as a fresh Job and reports each try.
                 .backoffLimit(0)
+                // ...except for disruptions (a drain's eviction, preemption, a lost node): the Job controller starts
+                // another pod without counting a failure, and the member resumes from its snapshot.
+                .podFailurePolicy(new V1PodFailurePolicy().rules(List.of(new V1PodFailurePolicyRule().action("Ignore")
+                        .onPodConditions(List.of(new V1PodFailurePolicyOnPodConditionsPattern()
+                                .type(MemberStatus.DISRUPTION_TARGET).status("True"))))))
                 .ttlSecondsAfterFinished(config.ttlSecondsAfterFinished())
                 .template(new V1PodTemplateSpec().metadata(new V1ObjectMeta().labels(labels)).spec(pod(jobId, workDir, member)));
         return new V1Job().apiVersion("batch/v1").kind("Job").metadata(meta).spec(spec);

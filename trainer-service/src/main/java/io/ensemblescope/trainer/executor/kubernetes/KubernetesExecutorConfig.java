@@ -26,15 +26,16 @@ import java.util.Map;
  * @param spreadMembers spread a Deep Ensemble's members over nodes (topology spread on the hostname)
  * @param backoffLimit how many times a failed member is re-launched before the job fails
  * @param ttlSecondsAfterFinished Kubernetes garbage-collects finished Jobs after this long, as a safety net
- * @param pollInterval how often Jobs, Pods and progress files are read
+ * @param supervision how often Jobs are polled, how long API outages and Pending members are tolerated
  * @param memberPod the release's environment, pull secrets, ServiceAccount and GPU resource name for member pods
+ * @param ownerDeployment the trainer's Deployment, owner of every member Job (deleted with it); null for none
  */
 public record KubernetesExecutorConfig(String namespace, String image, List<String> commandPrefix,
                                        String cpuRequest, String memoryRequest, String cpuLimit, String memoryLimit,
                                        int gpus, Map<String, String> nodeSelector, List<V1Toleration> tolerations,
                                        String runtimeClassName, String pvcName, Path mountPath, boolean spreadMembers,
-                                       int backoffLimit, int ttlSecondsAfterFinished, Duration pollInterval,
-                                       MemberPod memberPod) {
+                                       int backoffLimit, int ttlSecondsAfterFinished, Supervision supervision,
+                                       MemberPod memberPod, String ownerDeployment) {
 
     public static final List<String> DEFAULT_COMMAND = List.of("escope");
 
@@ -58,15 +59,20 @@ public record KubernetesExecutorConfig(String namespace, String image, List<Stri
         if (ttlSecondsAfterFinished < 0) {
             throw new IllegalArgumentException("ttlSecondsAfterFinished must be >= 0, got " + ttlSecondsAfterFinished);
         }
-        if (pollInterval == null || pollInterval.isNegative() || pollInterval.isZero()) {
-            throw new IllegalArgumentException("pollInterval must be positive, got " + pollInterval);
-        }
+        supervision = supervision == null ? Supervision.DEFAULT : supervision;
+        ownerDeployment = ownerDeployment == null || ownerDeployment.isBlank() ? null
+                : KubernetesNames.checkObjectName(ownerDeployment.trim(), "ownerDeployment");
     }
 
     /** A CPU-only configuration with defaults for everything but the essentials. */
     public static KubernetesExecutorConfig basic(String namespace, String image, String pvcName, Path mountPath) {
         return new KubernetesExecutorConfig(namespace, image, DEFAULT_COMMAND, null, null, null, null, 0, Map.of(),
-                List.of(), null, pvcName, mountPath, true, 2, 3600, Duration.ofSeconds(2), MemberPod.DEFAULT);
+                List.of(), null, pvcName, mountPath, true, 2, 3600, Supervision.DEFAULT, MemberPod.DEFAULT, null);
+    }
+
+    /** How often Jobs, Pods and progress files are read. */
+    public Duration pollInterval() {
+        return supervision.pollInterval();
     }
 
     private static void requireText(String value, String field) {

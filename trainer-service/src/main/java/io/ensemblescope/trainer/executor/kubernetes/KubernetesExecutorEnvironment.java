@@ -41,6 +41,12 @@ public final class KubernetesExecutorEnvironment {
     public static final String BACKOFF_LIMIT = "ESCOPE_K8S_BACKOFF_LIMIT";
     public static final String TTL_SECONDS = "ESCOPE_K8S_TTL_SECONDS_AFTER_FINISHED";
     public static final String POLL_MILLIS = "ESCOPE_K8S_POLL_MILLIS";
+    /** Seconds the API server may keep failing before a job fails (default 600). */
+    public static final String API_OUTAGE_SECONDS = "ESCOPE_K8S_API_OUTAGE_SECONDS";
+    /** Seconds a member may stay Pending before its job fails with the scheduler's reason (default 1800). */
+    public static final String PENDING_TIMEOUT_SECONDS = "ESCOPE_K8S_PENDING_TIMEOUT_SECONDS";
+    /** The trainer's own Deployment, owner of the member Jobs (so uninstalling the release deletes them). */
+    public static final String OWNER_DEPLOYMENT = "ESCOPE_K8S_OWNER_DEPLOYMENT";
     /** The release's ConfigMap, given to member pods as their environment (envFrom). */
     public static final String ENV_CONFIG_MAP = "ESCOPE_K8S_ENV_CONFIGMAP";
     /** Comma-separated Secret names member pods pull their image with. */
@@ -94,9 +100,14 @@ public final class KubernetesExecutorEnvironment {
                 integer(env, GPUS, 0), nodeSelector(env.get(NODE_SELECTOR)), tolerations(env.get(TOLERATIONS)),
                 blankToNull(env.get(RUNTIME_CLASS)), env.get(PVC), Path.of(env.getOrDefault(MOUNT_PATH, "/data")),
                 Boolean.parseBoolean(env.getOrDefault(SPREAD_MEMBERS, "true")), integer(env, BACKOFF_LIMIT, 2),
-                integer(env, TTL_SECONDS, 3600), Duration.ofMillis(integer(env, POLL_MILLIS, 2000)),
+                integer(env, TTL_SECONDS, 3600), new Supervision(
+                        Duration.ofMillis(integer(env, POLL_MILLIS, (int) Supervision.DEFAULT_POLL_INTERVAL.toMillis())),
+                        Duration.ofSeconds(integer(env, API_OUTAGE_SECONDS,
+                                (int) Supervision.DEFAULT_API_OUTAGE_WINDOW.toSeconds())),
+                        Duration.ofSeconds(integer(env, PENDING_TIMEOUT_SECONDS,
+                                (int) Supervision.DEFAULT_PENDING_TIMEOUT.toSeconds()))),
                 new MemberPod(env.get(ENV_CONFIG_MAP), names(env.get(IMAGE_PULL_SECRETS)), env.get(SERVICE_ACCOUNT),
-                        env.get(GPU_RESOURCE)));
+                        env.get(GPU_RESOURCE)), env.get(OWNER_DEPLOYMENT));
     }
 
     /**

@@ -18,6 +18,9 @@ record MemberStatus(Phase phase, String detail) {
 
     enum Phase { PENDING, RUNNING, SUCCEEDED, FAILED }
 
+    /** The pod condition Kubernetes sets on pods it evicts, preempts or loses with their node. */
+    static final String DISRUPTION_TARGET = "DisruptionTarget";
+
     /** The status of attempt {@code job} (null when it no longer exists) given the pods it created. */
     static MemberStatus of(V1Job job, List<V1Pod> pods) {
         if (job == null) {
@@ -36,6 +39,20 @@ record MemberStatus(Phase phase, String detail) {
             return new MemberStatus(Phase.RUNNING, "");
         }
         return new MemberStatus(Phase.PENDING, podDetails(pods));
+    }
+
+    /**
+     * Why a pod was disrupted (evicted by a drain, preempted, its node gone), from its {@code DisruptionTarget}
+     * condition; empty when it was not.
+     */
+    static String disruption(V1Pod pod) {
+        if (pod.getStatus() == null || pod.getStatus().getConditions() == null) {
+            return "";
+        }
+        return pod.getStatus().getConditions().stream()
+                .filter(c -> DISRUPTION_TARGET.equals(c.getType()) && "True".equals(c.getStatus()))
+                .map(c -> join(c.getReason(), c.getMessage())).map(s -> s.isEmpty() ? DISRUPTION_TARGET : s)
+                .findFirst().orElse("");
     }
 
     private static boolean positive(Integer n) {

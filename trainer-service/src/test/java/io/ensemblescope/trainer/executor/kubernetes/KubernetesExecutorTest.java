@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.ensemblescope.api.v1.Method;
 import io.ensemblescope.core.routines.RunFiles;
 import io.ensemblescope.api.v1.TrainEvent;
 import io.ensemblescope.api.v1.TrainRequest;
@@ -16,12 +15,10 @@ import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.kubernetes.client.openapi.models.V1Toleration;
-import io.kubernetes.client.util.Config;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -47,13 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
 @EnableKubernetesMockClient(crud = true, https = false)
 class KubernetesExecutorTest {
 
-    private static final String NS = "escope";
-    /** Kept strongly referenced: java.util.logging holds loggers weakly. The mock logs every request at INFO. */
-    private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
-
-    static {
-        MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
-    }
+    private static final String NS = JobController.NS;
 
     KubernetesMockServer server;
     KubernetesClient kube;
@@ -64,16 +55,22 @@ class KubernetesExecutorTest {
     private final List<TrainEvent> events = new CopyOnWriteArrayList<>();
     private final AtomicBoolean cancelled = new AtomicBoolean();
     private CompletableFuture<Void> training;
+    private KubernetesExecutor executor;
+
+    private JobController controller;
 
     @BeforeEach
     void writeRequest() throws Exception {
-        Files.createDirectories(workDir());
-        Files.writeString(workDir().resolve("request.json"), "{}");
+        controller = new JobController(kube, workDir());
+        controller.writeRequest();
     }
 
     @AfterEach
     void stop() {
         cancelled.set(true);
+        if (executor != null) {
+            executor.beginShutdown(); // a cleanup retrying against the stopped mock server ends too
+        }
     }
 
     @Test
@@ -81,8 +78,8 @@ class KubernetesExecutorTest {
         KubernetesExecutorConfig config = new KubernetesExecutorConfig(NS, "registry.example/escope:gpu", null,
                 "2", "4Gi", "4", "8Gi", 1, Map.of("pool", "gpu"),
                 List.of(new V1Toleration().key("nvidia.com/gpu").operator("Exists").effect("NoSchedule")),
-                "nvidia", "escope-data", store, true, 0, 600, Duration.ofMillis(50),
-                new MemberPod("escope-env", List.of("registry-cred"), "escope-member", "nvidia.com/mig-1g.10gb"));
+                "nvidia", "escope-data", store, true, 0, 600, Supervision.polling(Duration.ofMillis(50)),
+                new MemberPod("escope-env", List.of("registry-cred"), "escope-member", "nvidia.com/mig-1g.10gb"), null);
         start(config, "job-42", 2);
 
         Job member0 = awaitJob("escope-job-42-m0-a0");
@@ -214,31 +211,21 @@ class KubernetesExecutorTest {
 
     private KubernetesExecutorConfig config(int backoffLimit) {
         return new KubernetesExecutorConfig(NS, "escope:cpu", null, null, null, null, null, 0, null, null, null,
-                "escope-data", store, false, backoffLimit, 60, Duration.ofMillis(50), null);
+                "escope-data", store, false, backoffLimit, 60, Supervision.polling(Duration.ofMillis(50)), null, null);
     }
 
     private void start(KubernetesExecutorConfig config, String jobId, int runs) {
-        KubernetesExecutor executor = new KubernetesExecutor(apiClient(), config);
+        executor = new KubernetesExecutor(apiClient(), config);
         JobContext job = new JobContext(jobId, request(runs), workDir(), runs, events::add, cancelled::get);
-        training = CompletableFuture.runAsync(() -> {
-            try {
-                executor.train(job);
-            } catch (RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new RuntimeException(e);
-            }
-        });
+        training = JobController.train(executor, job);
     }
 
     private io.kubernetes.client.openapi.ApiClient apiClient() {
-        // No trailing slash: the client appends "/apis/…" itself.
-        return Config.fromUrl(server.url("/").replaceAll("/+$", ""), false);
+        return JobController.apiClient(server);
     }
 
     private static TrainRequest request(int runs) {
-        return TrainRequest.newBuilder().setMethod(runs > 1 ? Method.DEEP_ENSEMBLE : Method.SINGLE).setMembers(runs)
-                .build();
+        return JobController.request(runs);
     }
 
     private Path workDir() {
@@ -255,14 +242,11 @@ class KubernetesExecutorTest {
     }
 
     private void succeed(String name, int member) throws Exception {
-        Files.createDirectories(workDir().resolve("run-" + member));
-        Files.writeString(workDir().resolve("run-" + member).resolve("DONE"), "");
-        setStatus(name, 0, 1, 0);
+        controller.succeed(name, member);
     }
 
     private void setStatus(String name, int active, int succeeded, int failed) {
-        kube.batch().v1().jobs().inNamespace(NS).withName(name).editStatus(j -> new JobBuilder(j).withNewStatus()
-                .withActive(active).withSucceeded(succeeded).withFailed(failed).endStatus().build());
+        controller.setStatus(name, active, succeeded, failed);
     }
 
     private List<Job> jobs() {

@@ -10,7 +10,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * k8s/ensemblescope-{cpu,gpu}.yaml are the chart rendered for users who apply plain manifests; they must not drift
  * from the chart. Regenerate after a chart change with
- * {@code mvn -B -q -pl trainer-service -am test -Dtest=RenderedManifestsTest -Dsurefire.failIfNoSpecifiedTests=false -Dk8s.regenerate=true}.
+ * {@code mvn -B -q -pl cli -am test -Dtest=RenderedManifestsTest -Dsurefire.failIfNoSpecifiedTests=false -Dk8s.regenerate=true}.
  */
 class RenderedManifestsTest {
 

@@ -13,6 +13,9 @@ import io.kubernetes.client.openapi.models.V1ClusterRole;
 import io.kubernetes.client.openapi.models.V1ConfigMap;
 import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1Deployment;
+import io.kubernetes.client.openapi.models.V1NetworkPolicy;
+import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1ServiceAccount;
 import io.kubernetes.client.openapi.models.V1PolicyRule;
 import io.kubernetes.client.openapi.models.V1Role;
 import io.kubernetes.client.openapi.models.V1RoleBinding;
@@ -22,6 +25,8 @@ import io.kubernetes.client.openapi.models.V2HorizontalPodAutoscaler;
 import org.junit.jupiter.api.Test;
 import io.ensemblescope.trainer.executor.kubernetes.KubernetesExecutorConfig;
 import io.ensemblescope.trainer.executor.kubernetes.KubernetesExecutorEnvironment;
+import io.ensemblescope.trainer.executor.kubernetes.MemberPod;
+import io.ensemblescope.datasets.DatasetFetcher;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -63,16 +68,16 @@ class HelmChartTest {
                 assertEquals("nvidia", pod.getRuntimeClassName());
                 assertEquals("true", pod.getNodeSelector().get("nvidia.com/gpu.present"));
                 assertEquals("nvidia.com/gpu", pod.getTolerations().get(0).getKey());
-                assertTrue(container(d).getImage().endsWith("-gpu"), container(d).getImage());
+                assertEquals("ghcr.io/ensemblescope/escope:0.1.0-gpu", container(d).getImage());
             } else {
                 assertNull(gpus, component + " must not request GPUs in " + variant);
                 assertNull(pod.getRuntimeClassName(), component);
+                // Trainer and metrics never touch a GPU: the CPU image, even with GPU values.
+                assertEquals("ghcr.io/ensemblescope/escope:0.1.0", container(d).getImage(), component);
             }
         }
         // Training members get GPUs through the Job executor's configuration.
-        Map<String, String> env = new HashMap<>(configMap(objects).getData());
-        env.put(KubernetesExecutorEnvironment.NAMESPACE, HelmChart.NAMESPACE); // the downward API's part
-        KubernetesExecutorConfig executor = KubernetesExecutorEnvironment.read(env);
+        KubernetesExecutorConfig executor = executorConfig(objects);
         assertEquals(gpu ? 1 : 0, executor.gpus());
         assertEquals(gpu ? "nvidia" : null, executor.runtimeClassName());
         assertEquals(gpu ? 1 : 0, executor.tolerations().size());
@@ -81,6 +86,37 @@ class HelmChartTest {
         assertEquals("ensemblescope-data", executor.pvcName());
         assertEquals(Path.of("/data"), executor.mountPath());
         assertEquals(gpu, !HelmChart.render(variant).lines().filter(l -> l.contains("nvidia.com/gpu:")).toList().isEmpty());
+    }
+
+    @Test
+    void theGpuResourceNameAndImageDigestsAreConfigurable() {
+        String digest = "sha256:" + "ab".repeat(32);
+        String gpuDigest = "sha256:" + "cd".repeat(32);
+        List<Object> objects = HelmChart.parse(HelmChart.render("gpu", Map.of("gpu.resourceName",
+                "nvidia.com/mig-1g.10gb", "image.digest", digest, "gpu.imageDigest", gpuDigest)));
+        for (V1Deployment d : HelmChart.ofType(objects, V1Deployment.class)) {
+            boolean inference = component(d).equals("inference");
+            assertEquals(inference ? new Quantity("1") : null, limits(container(d)).get("nvidia.com/mig-1g.10gb"));
+            assertNull(limits(container(d)).get("nvidia.com/gpu"));
+            assertEquals("ghcr.io/ensemblescope/escope@" + (inference ? gpuDigest : digest), container(d).getImage());
+        }
+        KubernetesExecutorConfig executor = executorConfig(objects);
+        assertEquals("nvidia.com/mig-1g.10gb", executor.memberPod().gpuResource());
+        assertEquals("ghcr.io/ensemblescope/escope@" + gpuDigest, executor.image());
+    }
+
+    @Test
+    void memberJobsGetTheReleaseEnvironmentPullSecretsAndATokenlessAccount() {
+        List<Object> objects = HelmChart.parse(HelmChart.render("cpu",
+                Map.of("imagePullSecrets[0].name", "regcred", "imagePullSecrets[1].name", "mirror")));
+        MemberPod pod = executorConfig(objects).memberPod();
+        assertEquals(HelmChart.RELEASE, pod.environmentConfigMap(), "members get the release's ConfigMap");
+        assertEquals(List.of("regcred", "mirror"), pod.imagePullSecrets());
+        V1ServiceAccount account = HelmChart.ofType(objects, V1ServiceAccount.class).stream()
+                .filter(a -> a.getMetadata().getName().equals(pod.serviceAccountName())).findFirst().orElseThrow();
+        assertFalse(account.getAutomountServiceAccountToken());
+        // The data cache the members read is the one the services read: one name, ESCOPE_DATA.
+        assertEquals("/data/datasets", configMap(objects).getData().get(DatasetFetcher.CACHE_ENV));
     }
 
     @ParameterizedTest
@@ -102,10 +138,18 @@ class HelmChartTest {
             // Every service reads the one store on the shared claim (the member Jobs mount it at the same path).
             assertEquals(List.of("--store", "/data/checkpoints"), c.getArgs().subList(6, 8), component);
             if (component.equals("metrics")) {
-                // RunEvaluation dials the inference Service by its in-cluster name.
-                assertEquals(List.of("--inference-target", "ensemblescope-inference:50052"),
+                // RunEvaluation dials every inference pod in turn through the headless Service (round_robin).
+                assertEquals(List.of("--inference-target", "dns:///ensemblescope-inference-headless:50052"),
                         c.getArgs().subList(8, 10));
             }
+            if (component.equals("trainer")) {
+                // The trainer's wait for its jobs fits in the pod's grace period, with room for the gRPC drain.
+                long grace = d.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds();
+                assertEquals(List.of("--shutdown-wait", Long.toString(grace - 10)), c.getArgs().subList(8, 10));
+            }
+            var tmp = d.getSpec().getTemplate().getSpec().getVolumes().stream()
+                    .filter(v -> v.getName().equals("tmp")).findFirst().orElseThrow();
+            assertEquals(new Quantity("1Gi"), tmp.getEmptyDir().getSizeLimit(), "natives (432 MB) + JVM temp");
             var podSecurity = d.getSpec().getTemplate().getSpec().getSecurityContext();
             assertTrue(podSecurity.getRunAsNonRoot(), component);
             assertTrue(podSecurity.getRunAsUser() > 0, component);
@@ -120,7 +164,12 @@ class HelmChartTest {
             String component = s.getSpec().getSelector().get("app.kubernetes.io/component");
             Map<String, Integer> ports = new TreeMap<>();
             s.getSpec().getPorts().forEach(p -> ports.put(p.getName(), p.getPort()));
-            assertEquals(Map.of("grpc", GRPC_PORTS.get(component), "metrics", METRICS_PORTS.get(component)), ports);
+            if ("None".equals(s.getSpec().getClusterIP())) {
+                assertEquals("ensemblescope-inference-headless", s.getMetadata().getName());
+                assertEquals(Map.of("grpc", GRPC_PORTS.get("inference")), ports);
+            } else {
+                assertEquals(Map.of("grpc", GRPC_PORTS.get(component), "metrics", METRICS_PORTS.get(component)), ports);
+            }
         }
         long monitors = objects.stream().filter(o -> o instanceof Map<?, ?> m && "ServiceMonitor".equals(m.get("kind")))
                 .count();
@@ -139,15 +188,18 @@ class HelmChartTest {
         assertEquals(1, roles.size());
         Map<String, Set<String>> verbs = new HashMap<>();
         for (V1PolicyRule rule : roles.get(0).getRules()) {
-            assertTrue(rule.getResourceNames() == null || rule.getResourceNames().isEmpty());
+            // Names are not known in advance, except the trainer's own Deployment (the owner of member Jobs).
+            assertEquals(rule.getResources().equals(List.of("deployments")) ? List.of("ensemblescope-trainer") : null,
+                    rule.getResourceNames() == null || rule.getResourceNames().isEmpty() ? null : rule.getResourceNames());
             for (String group : rule.getApiGroups()) {
                 for (String resource : rule.getResources()) {
                     verbs.computeIfAbsent(group + "/" + resource, k -> new TreeSet<>()).addAll(rule.getVerbs());
                 }
             }
         }
-        assertEquals(Map.of("batch/jobs", Set.of("create", "get", "list", "watch", "delete"),
-                "/pods", Set.of("get", "list", "watch"), "/pods/log", Set.of("get")), verbs);
+        // Exactly the calls JobClient makes (the cluster rehearsal checks them against the API server's log).
+        assertEquals(Map.of("batch/jobs", Set.of("create", "list", "delete"), "/pods", Set.of("list"),
+                "/pods/log", Set.of("get"), "/events", Set.of("list"), "apps/deployments", Set.of("get")), verbs);
         V1RoleBinding binding = HelmChart.ofType(objects, V1RoleBinding.class).get(0);
         assertEquals(roles.get(0).getMetadata().getName(), binding.getRoleRef().getName());
         assertEquals("Role", binding.getRoleRef().getKind());
@@ -164,13 +216,18 @@ class HelmChartTest {
     }
 
     @Test
-    void optionalAutoscalingOwnsTheInferenceReplicaCount() {
+    void optionalAutoscalingOwnsTheInferenceReplicaCountAndScalesOnCallsInFlightThenCpu() {
         List<Object> objects = HelmChart.parse(HelmChart.render("cpu",
                 Map.of("inference.autoscaling.enabled", true, "inference.autoscaling.minReplicas", 3)));
         List<V2HorizontalPodAutoscaler> hpas = HelmChart.ofType(objects, V2HorizontalPodAutoscaler.class);
         assertEquals(1, hpas.size());
         assertEquals("ensemblescope-inference", hpas.get(0).getSpec().getScaleTargetRef().getName());
         assertEquals(3, hpas.get(0).getSpec().getMinReplicas());
+        var metrics = hpas.get(0).getSpec().getMetrics();
+        assertEquals(List.of("Pods", "Resource"), metrics.stream().map(m -> m.getType()).toList());
+        assertEquals("inference_in_flight", metrics.get(0).getPods().getMetric().getName());
+        assertEquals(new Quantity("8"), metrics.get(0).getPods().getTarget().getAverageValue());
+        assertEquals("cpu", metrics.get(1).getResource().getName());
         V1Deployment inference = HelmChart.ofType(objects, V1Deployment.class).stream()
                 .filter(d -> component(d).equals("inference")).findFirst().orElseThrow();
         assertNull(inference.getSpec().getReplicas(), "the HPA, not the Deployment, sets the replica count");
@@ -178,14 +235,72 @@ class HelmChartTest {
     }
 
     @Test
-    void theSchemaRejectsARootOrWritableSandboxAndZeroGpus() {
+    void networkPoliciesAdmitOnlyTheExpectedFlows() {
+        List<Object> objects = HelmChart.parse(HelmChart.render("cpu"));
+        Map<String, V1NetworkPolicy> policies = new TreeMap<>();
+        HelmChart.ofType(objects, V1NetworkPolicy.class).forEach(p -> policies.put(p.getMetadata().getName(), p));
+        assertEquals(Set.of("ensemblescope-trainer", "ensemblescope-inference", "ensemblescope-metrics",
+                "ensemblescope-members"), policies.keySet());
+        for (String component : GRPC_PORTS.keySet()) {
+            var spec = policies.get("ensemblescope-" + component).getSpec();
+            assertEquals(List.of("Ingress"), spec.getPolicyTypes());
+            var grpc = spec.getIngress().get(0);
+            assertEquals("grpc", grpc.getPorts().get(0).getPort().getStrValue());
+            List<Map<String, String>> from = grpc.getFrom().stream().map(f -> f.getPodSelector().getMatchLabels()).toList();
+            assertEquals(Map.of("ensemblescope.io/client", "true"), from.get(0), component);
+            // Only inference is called by another service (metrics → inference).
+            assertEquals(component.equals("inference") ? 2 : 1, from.size(), component);
+            assertEquals("metrics", spec.getIngress().get(1).getPorts().get(0).getPort().getStrValue());
+        }
+        var members = policies.get("ensemblescope-members").getSpec();
+        assertEquals(List.of("Ingress", "Egress"), members.getPolicyTypes());
+        assertTrue(members.getIngress() == null || members.getIngress().isEmpty(), "members accept nothing");
+        assertTrue(members.getEgress() == null || members.getEgress().isEmpty(), "and call nothing");
+        // The helm test pod is a client.
+        V1Pod test = HelmChart.ofType(HelmChart.parse(HelmChart.renderWithTests("cpu", Map.of())), V1Pod.class).get(0);
+        assertEquals("true", test.getMetadata().getLabels().get("ensemblescope.io/client"));
+    }
+
+    @Test
+    void theChartNeedsAKubernetesWithGrpcProbes() throws Exception {
+        String chart = java.nio.file.Files.readString(HelmChart.chartDir().resolve("Chart.yaml"));
+        assertTrue(chart.contains("kubeVersion: \">=1.24.0-0\""), chart);
+    }
+
+    @Test
+    void theSchemaRejectsEachUnsafeOrMisspeltValue() {
         for (Map<String, Object> bad : List.<Map<String, Object>>of(
                 Map.of("securityContext.readOnlyRootFilesystem", false),
                 Map.of("podSecurityContext.runAsNonRoot", false),
+                Map.of("podSecurityContext.runAsUser", 0),
+                Map.of("securityContext.capabilities.add[0]", "NET_RAW"),
+                Map.of("trainer.replicas", 2),
+                Map.of("grafana.dashbaord.enabled", true),
+                Map.of("podDisruptionBudget.maxUnavailable", "lots"),
+                Map.of("inference.resources.limits.memory", "4GB"),
+                Map.of("trainer.executor.member.resources.requests.cpu", "two"),
+                Map.of("tmp.sizeLimit", "1GB"),
                 Map.of("gpu.count", 0),
+                Map.of("gpu.resourceName", "a gpu"),
+                Map.of("image.digest", "latest"),
+                Map.of("imagePullSecrets[0].nam", "regcred"),
                 Map.of("trainer.executor.default", "slurm"))) {
-            IllegalStateException e = assertThrows(IllegalStateException.class, () -> HelmChart.render("cpu", bad));
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> HelmChart.render("cpu", bad),
+                    bad::toString);
             assertTrue(e.getMessage().contains("schema"), e.getMessage());
+        }
+    }
+
+    @Test
+    void theSchemaAcceptsValidValuesAndTheDefaultsRender() {
+        for (Map<String, Object> good : List.<Map<String, Object>>of(
+                Map.of(),
+                Map.of("probes.readiness.initialDelaySeconds", 0),
+                Map.of("podDisruptionBudget.maxUnavailable", "25%"),
+                Map.of("inference.resources.limits.memory", "4G", "inference.resources.limits.cpu", "1500m"),
+                Map.of("trainer.replicas", 0),
+                Map.of("storage.storageClassName", "nfs"))) {
+            assertFalse(HelmChart.parse(HelmChart.render("cpu", good)).isEmpty(), good::toString);
         }
     }
 
@@ -200,6 +315,13 @@ class HelmChartTest {
     private static Map<String, Quantity> limits(V1Container c) {
         assertNotNull(c.getResources());
         return c.getResources().getLimits() == null ? Map.of() : c.getResources().getLimits();
+    }
+
+    /** The member-Job configuration the trainer reads from the rendered ConfigMap (and the downward API). */
+    private static KubernetesExecutorConfig executorConfig(List<Object> objects) {
+        Map<String, String> env = new HashMap<>(configMap(objects).getData());
+        env.put(KubernetesExecutorEnvironment.NAMESPACE, HelmChart.NAMESPACE); // the downward API's part
+        return KubernetesExecutorEnvironment.read(env);
     }
 
     private static V1ConfigMap configMap(List<Object> objects) {

@@ -14,10 +14,10 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /** The chart at helm/ensemblescope, linted and rendered in-process by helm-java (no helm binary). */
-final class HelmChart {
+public final class HelmChart {
 
-    static final String RELEASE = "ensemblescope";
-    static final String NAMESPACE = "ensemblescope";
+    public static final String RELEASE = "ensemblescope";
+    public static final String NAMESPACE = "ensemblescope";
 
     /** The values variants that k8s/ ships rendered: name → overlay file (null for the defaults). */
     static final Map<String, String> VARIANTS = Map.of("cpu", "", "gpu", "values-gpu.yaml");
@@ -31,7 +31,7 @@ final class HelmChart {
 
     private HelmChart() {}
 
-    static Path repoRoot() {
+    public static Path repoRoot() {
         String root = System.getProperty("escope.repo.root");
         Path path = root == null ? Path.of("").toAbsolutePath().getParent() : Path.of(root);
         if (!Files.isDirectory(path.resolve("helm/ensemblescope"))) {
@@ -40,18 +40,30 @@ final class HelmChart {
         return path;
     }
 
-    static Path chartDir() {
+    public static Path chartDir() {
         return repoRoot().resolve("helm/ensemblescope");
     }
 
     /** The rendered manifest for a variant of {@link #VARIANTS}, as {@code helm template} prints it. */
-    static String render(String variant) {
+    public static String render(String variant) {
         return render(variant, Map.of());
     }
 
     /** As {@link #render(String)} with {@code --set key=value} for each entry. */
-    static String render(String variant, Map<String, Object> sets) {
-        var template = new Helm(chartDir()).template().withName(RELEASE).withNamespace(NAMESPACE);
+    public static String render(String variant, Map<String, Object> sets) {
+        return render(renderable(false), variant, sets);
+    }
+
+    /**
+     * As {@link #render(String, Map)} plus the {@code helm test} pods. helm-java renders no hooks (as
+     * {@code helm template --skip-tests}), so this renders a copy whose test templates lack the hook annotations.
+     */
+    public static String renderWithTests(String variant, Map<String, Object> sets) {
+        return render(renderable(true), variant, sets);
+    }
+
+    private static String render(Path chart, String variant, Map<String, Object> sets) {
+        var template = new Helm(chart).template().withName(RELEASE).withNamespace(NAMESPACE);
         for (var set : sets.entrySet()) {
             template = template.set(set.getKey(), set.getValue());
         }
@@ -65,16 +77,46 @@ final class HelmChart {
         return template.call();
     }
 
+    private static final Map<Boolean, Path> RENDERABLE = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The chart as {@code helm template --kube-version 1.24} sees it. helm-java's template takes no kube version and
+     * renders for Kubernetes v1.20, which the chart's {@code kubeVersion: ">=1.24.0-0"} (gRPC probes) refuses; so it
+     * renders a copy whose Chart.yaml lacks that one line (HelmChartTest checks the line itself). With
+     * {@code withTests}, the copy's test pods lose their {@code helm.sh/hook} annotations, so they render too.
+     */
+    public static Path renderable(boolean withTests) {
+        return RENDERABLE.computeIfAbsent(withTests, tests -> {
+            try {
+                Path copy = Files.createTempDirectory("escope-chart").resolve("ensemblescope");
+                copyTree(chartDir(), copy);
+                Path chartYaml = copy.resolve("Chart.yaml");
+                Files.writeString(chartYaml, Files.readString(chartYaml).replaceAll("(?m)^kubeVersion:.*\\R", ""));
+                if (tests) {
+                    try (Stream<Path> files = Files.list(copy.resolve("templates/tests"))) {
+                        for (Path f : files.toList()) {
+                            Files.writeString(f, Files.readString(f).replaceAll("(?m)^\\s*helm\\.sh/hook.*\\R", ""));
+                        }
+                    }
+                }
+                return copy;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
     /**
      * {@code helm lint --strict} of the chart with a variant's values. helm-java's lint takes no values file, so the
      * chart is copied and its values.yaml replaced by the defaults deep-merged with the overlay, as helm merges them.
      */
-    static LintResult lint(String variant, Path scratch) throws IOException {
+    public static LintResult lint(String variant, Path scratch) throws IOException {
         String overlay = VARIANTS.get(variant);
-        Path chart = chartDir();
+        Path chart = renderable(false);
         if (!overlay.isEmpty()) {
-            chart = scratch.resolve("ensemblescope");
-            copyTree(chartDir(), chart);
+            Path copy = scratch.resolve("ensemblescope");
+            copyTree(chart, copy);
+            chart = copy;
             Map<String, Object> values = loadMap(chartDir().resolve("values.yaml"));
             deepMerge(values, loadMap(chartDir().resolve(overlay)));
             Files.writeString(chart.resolve("values.yaml"), Yaml.dump(values));
@@ -86,7 +128,7 @@ final class HelmChart {
      * The documents of a rendered manifest, parsed by the Kubernetes client's YAML loader into its typed models;
      * kinds the client has no model for (the ServiceMonitor custom resource) stay generic maps.
      */
-    static List<Object> parse(String manifest) {
+    public static List<Object> parse(String manifest) {
         List<Object> objects = new ArrayList<>();
         for (Object doc : new org.yaml.snakeyaml.Yaml().loadAll(manifest)) {
             if (!(doc instanceof Map<?, ?> map)) {
@@ -105,7 +147,7 @@ final class HelmChart {
         return objects;
     }
 
-    static <T> List<T> ofType(List<Object> objects, Class<T> type) {
+    public static <T> List<T> ofType(List<Object> objects, Class<T> type) {
         return objects.stream().filter(type::isInstance).map(type::cast).toList();
     }
 
@@ -128,7 +170,8 @@ final class HelmChart {
         });
     }
 
-    private static void copyTree(Path from, Path to) throws IOException {
+    /** Copies a directory tree (files and directories) to {@code to}. */
+    public static void copyTree(Path from, Path to) throws IOException {
         try (Stream<Path> paths = Files.walk(from)) {
             for (Path p : (Iterable<Path>) paths::iterator) {
                 Path target = to.resolve(from.relativize(p).toString());
