@@ -45,6 +45,10 @@ public final class BatchEnsembleConv2d extends AbstractBlock {
         return fast.options;
     }
 
+    FastWeights fastWeights() {
+        return fast;
+    }
+
     @Override
     protected void prepare(Shape[] inputShapes) {
         long in = inputShapes[0].get(1);
