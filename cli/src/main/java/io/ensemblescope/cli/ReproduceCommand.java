@@ -3,6 +3,7 @@ package io.ensemblescope.cli;
 import com.google.protobuf.util.JsonFormat;
 import io.ensemblescope.cli.progress.ProgressBar;
 import io.ensemblescope.cli.reproduce.CifarStudy;
+import io.ensemblescope.cli.reproduce.MnistAblation;
 import io.ensemblescope.cli.reproduce.MnistReference;
 import io.ensemblescope.cli.reproduce.MnistStudy;
 import io.ensemblescope.cli.reproduce.PaperNumbers;
@@ -16,6 +17,7 @@ import io.ensemblescope.datasets.DatasetFetcher;
 import io.ensemblescope.datasets.DatasetRequest;
 import io.ensemblescope.datasets.Subset;
 import io.ensemblescope.datasets.catalog.DatasetCatalog;
+import io.ensemblescope.reports.AblationReport;
 import io.ensemblescope.reports.Comparison;
 import io.ensemblescope.reports.ReportWriter;
 import io.ensemblescope.reports.StudyResults;
@@ -43,7 +45,8 @@ public final class ReproduceCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--study", description = "mnist (default) or cifar10.")
+    @Option(names = "--study", description = "mnist (default), cifar10 or mnist-ablation (what makes BatchEnsemble"
+            + " diverse: one knob at a time from the paper's configuration).")
     String study = "mnist";
 
     @Option(names = "--scale", description = "cifar10 only: paper, cpu (default) or smoke; --quick means smoke.")
@@ -53,7 +56,7 @@ public final class ReproduceCommand implements Callable<Integer> {
             + " set (default: ESCOPE_SVHN_DIR; without it Fashion-MNIST-32 stands in, and the report says so).")
     Path svhnDir;
 
-    @Option(names = "--seeds", description = "Seeds per method (default 3; --quick uses 1).")
+    @Option(names = "--seeds", description = "Seeds per method (default 3, mnist-ablation 1; --quick uses 1).")
     Integer seeds;
 
     @Option(names = "--quick", description = "Data slices and few epochs: a few minutes.")
@@ -97,17 +100,20 @@ public final class ReproduceCommand implements Callable<Integer> {
             long start = System.nanoTime();
             StudyRunner runner = new StudyRunner(c.trainer(), c.inference(), c.metrics(),
                     inferenceFromMetrics != null ? inferenceFromMetrics : "", retrain, System.err);
+            boolean ablation = study.equals(MnistAblation.NAME);
             StudyResults results = runner.run(plan)
                     .withNotes(plan.notes())
                     .withReferences(study.equals("cifar10") ? List.of(PaperNumbers.cifar10())
-                            : List.of(MnistReference.table()));
+                            : ablation ? List.of() : List.of(MnistReference.table()));
             if (!noCost) {
                 results = results.withCost(new CostMeasurement(TrainerServiceGrpc.newBlockingStub(c.trainer()),
-                        c.inferenceTarget(), c.localInference().map(ServerProbe::new).orElse(null), quick, System.err)
+                        c.inferenceTarget(), c.localInference().map(ServerProbe::new).orElse(null), quick, System.err,
+                        ablation ? CostMeasurement.Scope.BATCH1 : CostMeasurement.Scope.FULL)
                         .measure(plan, runner.firstSeedCheckpoints()));
             }
             ReportWriter.Written written = new ReportWriter().write(results, dir);
-            String comparison = Comparison.markdown(results);
+            String comparison = (ablation ? AblationReport.write(results, MnistAblation.ablation(), dir).section()
+                    + "\n" : "") + Comparison.markdown(results);
             String rerun = rerunSection(plan, (System.nanoTime() - start) / 1e9);
             Files.writeString(written.markdown(), "\n" + comparison + "\n" + rerun, StandardCharsets.UTF_8,
                     StandardOpenOption.APPEND);
@@ -145,8 +151,12 @@ public final class ReproduceCommand implements Callable<Integer> {
                     seeds != null ? seeds : 0, mcSamples, svhn,
                     io.ensemblescope.datasets.corrupt.FrostDirectory.locate().isPresent());
         }
+        if (study.equals(MnistAblation.NAME)) {
+            return MnistAblation.plan(seeds != null ? seeds : 1, quick);
+        }
         if (!study.equals("mnist")) {
-            throw new IllegalArgumentException("--study must be mnist or cifar10, got " + study);
+            throw new IllegalArgumentException("--study must be mnist, cifar10 or " + MnistAblation.NAME + ", got "
+                    + study);
         }
         return MnistStudy.plan(seeds != null ? seeds : quick ? 1 : 3, quick, mcSamples);
     }
