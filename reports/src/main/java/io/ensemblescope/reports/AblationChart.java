@@ -23,8 +23,9 @@ final class AblationChart {
     private AblationChart() {}
 
     static JFreeChart of(AblationTable table, Ablation ablation, List<String> rows) {
-        CombinedDomainXYPlot plot = new CombinedDomainXYPlot(new NumberAxis("NLL on " + table.splits().in()
-                + " (lower is better)"));
+        NumberAxis nll = new NumberAxis("NLL on " + table.splits().in() + " (lower is better)");
+        nll.setAutoRangeIncludesZero(false); // the rows differ in the second decimal
+        CombinedDomainXYPlot plot = new CombinedDomainXYPlot(nll);
         XYPlot mi = panel("MI on " + table.splits().ood() + " (nats)", table, ablation, rows, Column.MI_OOD);
         plot.add(mi, 1);
         plot.add(panel("weight cosine (1 = identical)", table, ablation, rows, Column.WEIGHT_COSINE), 1);
