@@ -90,7 +90,7 @@ final class CostSection {
     }
 
     private static String latency(MethodCost.Latency l) {
-        return l.requests() == 0 ? "—" : ms(l.p50()) + " / " + ms(l.p99());
+        return l == null || l.requests() == 0 ? "—" : ms(l.p50()) + " / " + ms(l.p99());
     }
 
     private static String ms(double micros) {

@@ -13,7 +13,7 @@ package io.ensemblescope.reports;
  * @param servedBytes native memory of the loaded model in the server, when measured in-process (else null)
  * @param rssGrowthBytes growth of the server's resident set when the model loaded, when in-process (else null)
  * @param batch1 latency of one request at a time with B = 1
- * @param batch32 latency of one request at a time with B = 32
+ * @param batch32 latency of one request at a time with B = 32 (null when not measured)
  * @param peakSamplesPerSecond the highest throughput measured
  * @param peakAt where it was measured, e.g. "B = 32, 4 in flight"
  */

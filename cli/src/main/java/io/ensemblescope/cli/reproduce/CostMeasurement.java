@@ -37,13 +37,28 @@ import java.util.concurrent.TimeUnit;
  * parameters and FLOPs come from the checkpoint's architecture.
  */
 public final class CostMeasurement {
-    static final List<Integer> BATCHES = List.of(1, 32);
+    /** What is measured per method. */
+    public enum Scope {
+        /** B = 1 and 32, one and {@link #peakConcurrency()} requests in flight: the study report's Cost section. */
+        FULL(List.of(1, 32), true),
+        /** B = 1, one request in flight: the p50 latency an ablation's many rows need, at a fraction of the time. */
+        BATCH1(List.of(1), false);
+
+        final List<Integer> batches;
+        final boolean peak;
+
+        Scope(List<Integer> batches, boolean peak) {
+            this.batches = batches;
+            this.peak = peak;
+        }
+    }
 
     private final TrainerServiceGrpc.TrainerServiceBlockingStub trainer;
     private final String inferenceAddress;
     private final ServerProbe probe;
     private final boolean quick;
     private final PrintStream progress;
+    private final Scope scope;
 
     /**
      * @param inferenceAddress host:port of the study's inference service
@@ -51,6 +66,12 @@ public final class CostMeasurement {
      */
     public CostMeasurement(TrainerServiceGrpc.TrainerServiceBlockingStub trainer, String inferenceAddress, ServerProbe probe,
                     boolean quick, PrintStream progress) {
+        this(trainer, inferenceAddress, probe, quick, progress, Scope.FULL);
+    }
+
+    public CostMeasurement(TrainerServiceGrpc.TrainerServiceBlockingStub trainer, String inferenceAddress,
+                           ServerProbe probe, boolean quick, PrintStream progress, Scope scope) {
+        this.scope = scope;
         this.trainer = trainer;
         this.inferenceAddress = inferenceAddress;
         this.probe = probe;
@@ -82,8 +103,9 @@ public final class CostMeasurement {
         Measurement m = measurement();
         // Only MC Dropout takes T; the load test sends it to MC Dropout models alone.
         int mcSamples = checkpoints.keySet().stream().mapToInt(StudyMethod::mcSamples).max().orElse(0);
-        LoadTest.Settings settings = new LoadTest.Settings(BATCHES, List.of(LoadLevel.closed(1),
-                LoadLevel.closed(peakConcurrency())), LoadTest.Rpc.UNARY, m, TimeUnit.SECONDS.toNanos(10), 1, 1, 1,
+        List<LoadLevel> levels = scope.peak ? List.of(LoadLevel.closed(1), LoadLevel.closed(peakConcurrency()))
+                : List.of(LoadLevel.closed(1));
+        LoadTest.Settings settings = new LoadTest.Settings(scope.batches, levels, LoadTest.Rpc.UNARY, m, TimeUnit.SECONDS.toNanos(10), 1, 1, 1,
                 mcSamples, false);
         Map<String, MethodCost> costs = new LinkedHashMap<>();
         try (InferenceTarget target = InferenceTarget.running(inferenceAddress, 1, probe)) {
@@ -100,10 +122,12 @@ public final class CostMeasurement {
         }
         List<String> notes = List.of(String.format(Locale.ROOT, "Measured at the end of the study on its inference"
                         + " service (%s) with the `escope loadtest` engine: unary Predict of %s test images, closed"
-                        + " loop with 1 and %d requests in flight at B = 1 and 32; warm-up %.1f s, then %.1f s"
+                        + " loop with %s in flight at B = %s; warm-up %.1f s, then %.1f s"
                         + " windows until p50 and throughput agree within 10 %% over %d (at most %d). Peak throughput"
                         + " is the highest samples/s of those runs.", probe != null ? "in-process" : inferenceAddress,
-                dataset, peakConcurrency(), m.warmupNanos() / 1e9, m.windowNanos() / 1e9, m.stableWindows(),
+                dataset, scope.peak ? "1 and " + peakConcurrency() + " requests" : "1 request",
+                scope.batches.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(" and ")),
+                m.warmupNanos() / 1e9, m.windowNanos() / 1e9, m.stableWindows(),
                 m.maxWindows()),
                 String.format(Locale.ROOT, "Machine: %d cores, load average %.2f before and %.2f after; the whole"
                                 + " measurement took %.0f s.", Runtime.getRuntime().availableProcessors(), loadBefore,
@@ -123,7 +147,7 @@ public final class CostMeasurement {
         return new MethodCost(model.id(), network.sharedParameters(), network.perMemberParameters(),
                 network.members(), network.parameters(), network.weightBytes(), network.flopsPerSample(),
                 memory == null ? null : memory.nativeBytes(), memory == null ? null : memory.rssGrowthBytes(),
-                latency(runs, 1), latency(runs, 32), peak.samplesPerSecond(),
+                latency(runs, 1), scope.batches.contains(32) ? latency(runs, 32) : null, peak.samplesPerSecond(),
                 String.format(Locale.ROOT, "B = %d, %d in flight", peak.point().batch(), peak.point().concurrency()));
     }
 

@@ -24,6 +24,7 @@ import java.util.stream.LongStream;
  */
 public final class MnistStudy {
     static final int K = 4;
+    static final String NAME = "mnist";
 
     /**
      * The paper's public code (MNIST MLP study): rank-1 fast weights r, s drawn from N(1, 0.5²), member 0 kept on the
@@ -42,7 +43,25 @@ public final class MnistStudy {
      */
     public static StudyPlan plan(int seeds, boolean quick, int mcSamples) {
         List<StudyMethod> methods = StandardMethods.of(K, mcSamples);
-        TrainRequest template = TrainRequest.newBuilder()
+        TrainRequest template = template(quick);
+        int testLimit = quick ? 2_000 : 0;
+        List<EvaluationDataset> eval = new ArrayList<>();
+        eval.add(split(SplitKind.IN_DISTRIBUTION, "mnist", "mnist", "", testLimit));
+        eval.add(split(SplitKind.SHIFTED, "rotate-30", "mnist", "rotate-30", testLimit));
+        eval.add(split(SplitKind.SHIFTED, "rotate-60", "mnist", "rotate-60", testLimit));
+        eval.add(split(SplitKind.SHIFTED, "gaussian-noise-0.3", "mnist", "gaussian-noise-0.3", testLimit));
+        eval.add(split(SplitKind.OOD, "fashion-mnist", "fashion-mnist", "", testLimit));
+        List<Long> seedList = LongStream.rangeClosed(1, seeds).boxed().toList();
+        return new StudyPlan(NAME, "Is BatchEnsemble a single model? MNIST study", methods, seedList, template,
+                eval, 500, List.of("OOD set: Fashion-MNIST test (unlabeled with respect to MNIST).",
+                        quick ? "Quick run: 12,000 training images (1,200 held out), 5 epochs, 2,000 test images per split, 1 seed."
+                                : "Full run: 55,000 training images (5,000 held out), up to 10 epochs with early "
+                                        + "stopping (patience 2), full 10,000-image test splits."));
+    }
+
+    /** The training request every method shares (BatchEnsemble options reach BatchEnsemble runs only). */
+    static TrainRequest template(boolean quick) {
+        return TrainRequest.newBuilder()
                 .setArchitecture("mnist-mlp")
                 .setDataset(DatasetSpec.newBuilder().setName("mnist").setSubset(Subset.TRAIN)
                         .setLimit(quick ? 12_000 : 0))
@@ -55,19 +74,6 @@ public final class MnistStudy {
                 .setDropoutRate(0.05f)
                 .setBatchEnsemble(PAPER_BATCH_ENSEMBLE)
                 .build();
-        int testLimit = quick ? 2_000 : 0;
-        List<EvaluationDataset> eval = new ArrayList<>();
-        eval.add(split(SplitKind.IN_DISTRIBUTION, "mnist", "mnist", "", testLimit));
-        eval.add(split(SplitKind.SHIFTED, "rotate-30", "mnist", "rotate-30", testLimit));
-        eval.add(split(SplitKind.SHIFTED, "rotate-60", "mnist", "rotate-60", testLimit));
-        eval.add(split(SplitKind.SHIFTED, "gaussian-noise-0.3", "mnist", "gaussian-noise-0.3", testLimit));
-        eval.add(split(SplitKind.OOD, "fashion-mnist", "fashion-mnist", "", testLimit));
-        List<Long> seedList = LongStream.rangeClosed(1, seeds).boxed().toList();
-        return new StudyPlan("mnist", "Is BatchEnsemble a single model? MNIST study", methods, seedList, template,
-                eval, 500, List.of("OOD set: Fashion-MNIST test (unlabeled with respect to MNIST).",
-                        quick ? "Quick run: 12,000 training images (1,200 held out), 5 epochs, 2,000 test images per split, 1 seed."
-                                : "Full run: 55,000 training images (5,000 held out), up to 10 epochs with early "
-                                        + "stopping (patience 2), full 10,000-image test splits."));
     }
 
     static EvaluationDataset split(SplitKind kind, String name, String dataset, String shift, int limit) {

@@ -17,10 +17,16 @@ import java.util.List;
  * @param evaluation in-distribution, shifted and OOD sets, each named
  * @param evalBatchSize samples per inference request during evaluation
  * @param notes lines the report prints about this study's data (e.g. which OOD set stands in for SVHN)
+ * @param checkpointStudy the study name checkpoints are named after: a study that trains some of another's exact
+ *     requests (the MNIST ablation's baselines are the MNIST study's) names them alike and so reuses them
  */
 public record StudyPlan(String name, String title, List<StudyMethod> methods, List<Long> seeds,
                         TrainRequest template, List<EvaluationDataset> evaluation, int evalBatchSize,
-                        List<String> notes) {
+                        List<String> notes, String checkpointStudy) {
+    public StudyPlan(String name, String title, List<StudyMethod> methods, List<Long> seeds, TrainRequest template,
+                     List<EvaluationDataset> evaluation, int evalBatchSize, List<String> notes) {
+        this(name, title, methods, seeds, template, evaluation, evalBatchSize, notes, name);
+    }
 
     /** The request that trains {@code method} with {@code seed}. */
     public TrainRequest request(StudyMethod method, long seed) {
@@ -28,11 +34,13 @@ public record StudyPlan(String name, String title, List<StudyMethod> methods, Li
                 .clearSeeds().addSeeds(seed);
         if (method.method() != Method.BATCH_ENSEMBLE) {
             b.clearBatchEnsemble();
+        } else if (method.batchEnsemble() != null) {
+            b.setBatchEnsemble(method.batchEnsemble());
         }
         if (method.mcSamples() > 0) {
             b.setMcSamples(method.mcSamples());
         }
-        b.setModelName(CheckpointNames.of(name, method, seed, b.clearModelName().build()));
+        b.setModelName(CheckpointNames.of(checkpointStudy, method, seed, b.clearModelName().build()));
         return b.build();
     }
 }

@@ -57,6 +57,10 @@ public final class BatchEnsembleConv2d extends AbstractBlock {
         return padding;
     }
 
+    FastWeights fastWeights() {
+        return fast;
+    }
+
     @Override
     protected void prepare(Shape[] inputShapes) {
         long in = inputShapes[0].get(1);

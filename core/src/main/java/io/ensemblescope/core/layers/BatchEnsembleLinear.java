@@ -39,6 +39,10 @@ public final class BatchEnsembleLinear extends AbstractBlock {
         return fast.options;
     }
 
+    FastWeights fastWeights() {
+        return fast;
+    }
+
     @Override
     protected void prepare(Shape[] inputShapes) {
         long in = inputShapes[0].get(inputShapes[0].dimension() - 1);

@@ -24,8 +24,19 @@ final class FastWeights {
     FastWeights(BatchEnsembleOptions options, Initializer fastInit) {
         this.options = options;
         this.r = Parameter.builder().setName(R).setType(Parameter.Type.OTHER).optInitializer(fastInit).build();
-        this.s = Parameter.builder().setName(S).setType(Parameter.Type.OTHER).optInitializer(fastInit).build();
+        this.s = Parameter.builder().setName(S).setType(Parameter.Type.OTHER).optInitializer(perTerm(fastInit))
+                .build();
         this.bias = Parameter.builder().setName(BIAS).setType(Parameter.Type.BIAS).build();
+    }
+
+    /**
+     * s drawn as usual and divided by the rank, so that each member's Σ_j s_ij r_ijᵀ starts around 1 at every rank —
+     * what member 0 computes when unperturbed (s_0 = 1/rank) — instead of around rank; otherwise every layer's output
+     * would start rank times larger, and a rank ablation would measure that scale rather than the rank.
+     */
+    private Initializer perTerm(Initializer init) {
+        int rank = options.rank();
+        return rank == 1 ? init : (manager, shape, type) -> init.initialize(manager, shape, type).divi(rank);
     }
 
     void setShapes(long in, long out) {

@@ -20,8 +20,8 @@ final class Adam extends ResumableOptimizer {
     private final ParameterTracker learningRate;
     private final boolean decoupled;
 
-    Adam(ParameterTracker learningRate, float weightDecay, boolean decoupled) {
-        super(Optimizer.adam().optWeightDecays(weightDecay), 2);
+    Adam(ParameterTracker learningRate, float weightDecay, boolean decoupled, ParameterGroups groups) {
+        super(Optimizer.adam().optWeightDecays(weightDecay), 2, groups);
         this.learningRate = learningRate;
         this.decoupled = decoupled;
     }
@@ -30,11 +30,11 @@ final class Adam extends ResumableOptimizer {
     public void update(String parameterId, NDArray weight, NDArray grad) {
         Slot slot = beginUpdate(parameterId, weight);
         int t = slot.updates();
-        float lr = learningRate.getNewValue(parameterId, t);
+        float lr = rateFor(parameterId, learningRate.getNewValue(parameterId, t));
         // Bias correction of both moments folded into the step size: lr · √(1 − β₂ᵗ) / (1 − β₁ᵗ).
         float corrected = (float) (lr * Math.sqrt(1 - Math.pow(BETA2, t)) / (1 - Math.pow(BETA1, t)));
         weight.getNDArrayInternal().adamUpdate(
                 new NDList(weight, grad, slot.array(MEAN), slot.array(VARIANCE)), new NDList(weight), lr, corrected,
-                getWeightDecay(), rescaleGrad, clipGrad, BETA1, BETA2, EPSILON, true, decoupled);
+                decayFor(parameterId), rescaleGrad, clipGrad, BETA1, BETA2, EPSILON, true, decoupled);
     }
 }

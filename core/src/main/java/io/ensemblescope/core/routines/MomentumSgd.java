@@ -13,8 +13,9 @@ final class MomentumSgd extends ResumableOptimizer {
     private final ParameterTracker learningRate;
     private final float momentum;
 
-    MomentumSgd(ParameterTracker learningRate, float momentum, float weightDecay) {
-        super(Optimizer.sgd().setLearningRateTracker(learningRate).optWeightDecays(weightDecay), momentum == 0 ? 0 : 1);
+    MomentumSgd(ParameterTracker learningRate, float momentum, float weightDecay, ParameterGroups groups) {
+        super(Optimizer.sgd().setLearningRateTracker(learningRate).optWeightDecays(weightDecay), momentum == 0 ? 0 : 1,
+                groups);
         this.learningRate = learningRate;
         this.momentum = momentum;
     }
@@ -22,9 +23,9 @@ final class MomentumSgd extends ResumableOptimizer {
     @Override
     public void update(String parameterId, NDArray weight, NDArray grad) {
         Slot slot = beginUpdate(parameterId, weight);
-        float lr = learningRate.getNewValue(parameterId, slot.updates());
+        float lr = rateFor(parameterId, learningRate.getNewValue(parameterId, slot.updates()));
         NDList inputs = momentum == 0 ? new NDList(weight, grad) : new NDList(weight, grad, slot.array(0));
-        weight.getNDArrayInternal().sgdUpdate(inputs, new NDList(weight), lr, getWeightDecay(), rescaleGrad, clipGrad,
-                momentum, true);
+        weight.getNDArrayInternal().sgdUpdate(inputs, new NDList(weight), lr, decayFor(parameterId), rescaleGrad,
+                clipGrad, momentum, true);
     }
 }

@@ -15,8 +15,8 @@ final class NesterovSgd extends ResumableOptimizer {
     private final ParameterTracker learningRate;
     private final float momentum;
 
-    NesterovSgd(ParameterTracker learningRate, float momentum, float weightDecay) {
-        super(Optimizer.sgd().setLearningRateTracker(learningRate).optWeightDecays(weightDecay), 1);
+    NesterovSgd(ParameterTracker learningRate, float momentum, float weightDecay, ParameterGroups groups) {
+        super(Optimizer.sgd().setLearningRateTracker(learningRate).optWeightDecays(weightDecay), 1, groups);
         this.learningRate = learningRate;
         this.momentum = momentum;
     }
@@ -32,10 +32,10 @@ final class NesterovSgd extends ResumableOptimizer {
         JniUtils.setGradMode(false);
         try {
             Slot slot = beginUpdate(parameterId, weight);
-            float lr = learningRate.getNewValue(parameterId, slot.updates());
+            float lr = rateFor(parameterId, learningRate.getNewValue(parameterId, slot.updates()));
             NDArray v = slot.array(0);
             // Temporaries are closed here: on the run's long-lived manager they would pile up step after step.
-            try (NDArray decay = weight.mul(getWeightDecay()); NDArray g = grad.mul(rescaleGrad).addi(decay)) {
+            try (NDArray decay = weight.mul(decayFor(parameterId)); NDArray g = grad.mul(rescaleGrad).addi(decay)) {
                 v.muli(momentum).addi(g);
                 try (NDArray update = v.mul(momentum)) {
                     weight.subi(update.addi(g).muli(lr));

@@ -8,8 +8,11 @@ package io.ensemblescope.core.routines;
  * @param momentum SGD momentum
  * @param nesterov SGD: Nesterov momentum
  * @param weightDecay decay coefficient
+ * @param fastWeights BatchEnsemble's fast weights as their own parameter group (learning-rate multiplier, decay on or
+ *     off); {@link FastWeightGroup#PLAIN} when they train like every other weight
  */
-public record OptimizerConfig(Kind kind, float learningRate, float momentum, boolean nesterov, float weightDecay) {
+public record OptimizerConfig(Kind kind, float learningRate, float momentum, boolean nesterov, float weightDecay,
+                              FastWeightGroup fastWeights) {
     public enum Kind { SGD, ADAM, ADAMW }
 
     public OptimizerConfig {
@@ -25,6 +28,16 @@ public record OptimizerConfig(Kind kind, float learningRate, float momentum, boo
         if (!(weightDecay >= 0 && Float.isFinite(weightDecay))) {
             throw new IllegalArgumentException("optimizer.weight_decay must be finite and >= 0, got " + weightDecay);
         }
+        fastWeights = fastWeights == null ? FastWeightGroup.PLAIN : fastWeights;
+    }
+
+    /** Fast weights (if any) train like every other weight. */
+    public OptimizerConfig(Kind kind, float learningRate, float momentum, boolean nesterov, float weightDecay) {
+        this(kind, learningRate, momentum, nesterov, weightDecay, FastWeightGroup.PLAIN);
+    }
+
+    public OptimizerConfig withFastWeights(FastWeightGroup group) {
+        return new OptimizerConfig(kind, learningRate, momentum, nesterov, weightDecay, group);
     }
 
     /** The paper's MNIST setting: Adam, lr 1e-3, weight decay 1e-4. */

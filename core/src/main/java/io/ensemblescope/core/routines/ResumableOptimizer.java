@@ -18,17 +18,32 @@ import java.util.concurrent.ConcurrentHashMap;
  * An optimizer whose whole state — per parameter, the updates applied so far and the arrays it keeps (Adam's
  * moments, SGD's velocity) — is saved with every snapshot and restored on resume, so a resumed run takes exactly the
  * steps the unbroken run takes (DJL's own optimizers keep that state private). The state is keyed by the parameter's
- * path in the block, because DJL parameter ids are random per process.
+ * path in the block, because DJL parameter ids are random per process. It records the fast-weight
+ * {@link ParameterGroups group} it was written under, and a resume under another group is refused: its moments would
+ * belong to other step sizes.
  */
 abstract class ResumableOptimizer extends Optimizer {
-    private static final int FORMAT = 0x45534F31; // "ESO1"
+    private static final int FORMAT_V1 = 0x45534F31; // "ESO1": no parameter groups (fast weights trained plainly)
+    private static final int FORMAT = 0x45534F32; // "ESO2": the fast-weight group follows the header
 
     private final Map<String, Slot> slots = new ConcurrentHashMap<>();
     private final int arraysPerSlot;
+    private final ParameterGroups groups;
 
-    ResumableOptimizer(OptimizerBuilder<?> builder, int arraysPerSlot) {
+    ResumableOptimizer(OptimizerBuilder<?> builder, int arraysPerSlot, ParameterGroups groups) {
         super(builder);
         this.arraysPerSlot = arraysPerSlot;
+        this.groups = groups;
+    }
+
+    /** The learning rate of parameter {@code id} in its group when the run's is {@code lr}. */
+    float rateFor(String id, float lr) {
+        return groups.learningRate(id, lr);
+    }
+
+    /** The weight decay of parameter {@code id} in its group. */
+    float decayFor(String id) {
+        return groups.weightDecay(id, getWeightDecay());
     }
 
     /** One parameter's state: updates applied (1 during the first) and the optimizer's arrays. */
@@ -69,6 +84,8 @@ abstract class ResumableOptimizer extends Optimizer {
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeInt(FORMAT);
             out.writeInt(arraysPerSlot);
+            out.writeFloat(groups.fastWeights().lrMultiplier());
+            out.writeBoolean(groups.fastWeights().weightDecay());
             for (Pair<String, Parameter> p : block.getParameters()) {
                 Slot slot = slots.get(p.getValue().getId());
                 if (slot == null) {
@@ -91,8 +108,15 @@ abstract class ResumableOptimizer extends Optimizer {
     /** Replaces this optimizer's state with one {@link #save}d from a block of the same structure. */
     void restore(Block block, NDManager manager, byte[] state) throws IOException {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(state))) {
-            if (in.readInt() != FORMAT || in.readInt() != arraysPerSlot) {
+            int format = in.readInt();
+            if ((format != FORMAT && format != FORMAT_V1) || in.readInt() != arraysPerSlot) {
                 throw new IOException("optimizer state was written by another optimizer or format");
+            }
+            FastWeightGroup written = format == FORMAT_V1 ? FastWeightGroup.PLAIN
+                    : new FastWeightGroup(in.readFloat(), in.readBoolean());
+            if (!written.equals(groups.fastWeights())) {
+                throw new IOException("optimizer state was written with fast weights " + written
+                        + ", this run trains them with " + groups.fastWeights());
             }
             slots.clear();
             while (in.readBoolean()) {

@@ -77,7 +77,8 @@ public final class RunTrainer {
         this.block = EnsembleNetwork.buildReplica(run.spec(), run.train().numClasses(), manager, randomness.stream());
         TrainConfig cfg = run.config();
         this.schedule = new MultistepSchedule(cfg.optimizer().learningRate(), cfg.milestones(), cfg.gamma());
-        this.optimizer = Optimizers.create(cfg.optimizer(), schedule);
+        this.optimizer = Optimizers.create(cfg.optimizer(), schedule,
+                ParameterGroups.of(block, cfg.optimizer().fastWeights()));
         this.step = new TrainingStep(block, optimizer, manager, run.train(), cfg.augment(), plan);
         this.progress = new ProgressReporter(listener, runIndex, run.files(), plan, cfg.epochs());
         this.state = restore();

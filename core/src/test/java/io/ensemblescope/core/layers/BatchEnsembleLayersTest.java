@@ -242,4 +242,24 @@ class BatchEnsembleLayersTest {
                 () -> initialize(layer, manager, new Shape(K, 5)));
         assertTrue(e.getMessage().contains("batch_ensemble.rank"), e.getMessage());
     }
+
+    /**
+     * At any rank a member's Σ_j s_ij r_ijᵀ starts around 1, as at rank 1 and as member 0 computes when unperturbed:
+     * with σ = 0 (r = s = 1 as drawn) a rank-4 layer holds s = 1/4, so its members start on W exactly.
+     */
+    @Test
+    void everyRankStartsFromTheSameScaleOfPerturbation() {
+        for (int rank : new int[] {1, 2, 4}) {
+            FastWeightInitializer ones = new FastWeightInitializer(FastWeightInit.NORMAL, 0f, new SeededRandom(5));
+            BatchEnsembleLinear layer = BatchEnsembleLinear.builder().setUnits(4)
+                    .setOptions(new BatchEnsembleOptions(K, rank, FastWeightInit.NORMAL, 0f, false))
+                    .setFastWeightInitializer(ones).build();
+            initialize(layer, manager, new Shape(K * B, 6));
+            NDArray w = param(layer, "weight");
+            for (int i = 0; i < K; i++) {
+                NDArray member = memberWeight(w, param(layer, "r"), param(layer, "s"), i);
+                assertTrue(member.sub(w).abs().max().getFloat() < 1e-6f, "rank " + rank + " member " + i);
+            }
+        }
+    }
 }

@@ -30,7 +30,7 @@ class NesterovSgdTest {
                 try (GradientCollector gc = Engines.pytorch().newGradientCollector()) {
                     gc.backward(w.mul(w).sum());
                 }
-                new NesterovSgd(Tracker.fixed(0.1f), 0.9f, 0.01f).update("w", w, w.getGradient());
+                new NesterovSgd(Tracker.fixed(0.1f), 0.9f, 0.01f, ParameterGroups.NONE).update("w", w, w.getGradient());
                 result.set(w.toFloatArray());
                 gradientAfter.set(w.getGradient().toFloatArray());
             } catch (Throwable t) {

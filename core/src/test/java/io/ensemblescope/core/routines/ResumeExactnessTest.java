@@ -32,8 +32,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * A run stopped at any step — preempted (a step-level snapshot) or crashed (nothing after the last epoch snapshot) —
  * and resumed ends bit for bit where the unbroken run ends: parameters, losses, accuracies, kept epoch. Covers Adam
- * (moments, bias-correction step counts) and Nesterov SGD (velocity), a learning-rate milestone, early stopping's
- * best parameters, and dropout masks and data order drawn from the run's random stream.
+ * (moments, bias-correction step counts) and Nesterov SGD (velocity, with BatchEnsemble's fast weights in their own
+ * parameter group), a learning-rate milestone, early stopping's best parameters, and dropout masks and data order
+ * drawn from the run's random stream.
  */
 class ResumeExactnessTest {
     private static final int BATCH = 60;
@@ -49,8 +50,9 @@ class ResumeExactnessTest {
     static Stream<Arguments> optimizers() {
         return Stream.of(
                 Arguments.of("adam", Method.MC_DROPOUT, OptimizerConfig.adam(3e-3f, 1e-4f)),
-                Arguments.of("nesterov", Method.BATCH_ENSEMBLE,
-                        new OptimizerConfig(OptimizerConfig.Kind.SGD, 0.05f, 0.9f, true, 5e-4f)));
+                // BatchEnsemble's fast weights in their own group: twice the rate, no decay.
+                Arguments.of("nesterov", Method.BATCH_ENSEMBLE, new OptimizerConfig(OptimizerConfig.Kind.SGD, 0.05f,
+                        0.9f, true, 5e-4f, new FastWeightGroup(2f, false))));
     }
 
     private static RunTrainer.Run run(Method method, OptimizerConfig optimizer, Path dir) {

@@ -12,6 +12,7 @@ import io.ensemblescope.core.models.Architecture;
 import io.ensemblescope.core.models.Architectures;
 import io.ensemblescope.core.models.Method;
 import io.ensemblescope.core.models.NetworkSpec;
+import io.ensemblescope.core.routines.FastWeightGroup;
 import io.ensemblescope.core.routines.JobSpec;
 import io.ensemblescope.core.routines.OptimizerConfig;
 import io.ensemblescope.core.routines.TrainConfig;
@@ -66,7 +67,11 @@ public final class TrainRequests {
         if (!(fraction > 0 && fraction <= 0.5)) {
             throw new IllegalArgumentException("validation_fraction: must be in (0, 0.5], got " + fraction);
         }
-        TrainConfig config = new TrainConfig(optimizer(r.getOptimizer()), r.getLrSchedule().getMilestonesList()
+        OptimizerConfig optimizer = optimizer(r.getOptimizer());
+        if (be != null) {
+            optimizer = optimizer.withFastWeights(fastWeightGroup(r.getBatchEnsemble()));
+        }
+        TrainConfig config = new TrainConfig(optimizer, r.getLrSchedule().getMilestonesList()
                 .stream().mapToInt(Integer::intValue).toArray(),
                 r.getLrSchedule().getGamma() == 0 ? 1f : r.getLrSchedule().getGamma(), r.getEpochs(),
                 r.getBatchSize(), r.getEarlyStoppingPatience(),
@@ -107,6 +112,16 @@ public final class TrainRequests {
         var init = TrainerProtos.fastWeightInit(o.getInit());
         float std = o.getInitStd() == 0 ? 0.5f : o.getInitStd();
         return new BatchEnsembleOptions(members, rank, init, std, o.getMember0Unperturbed());
+    }
+
+    /** BatchEnsemble's fast weights as an optimizer parameter group: unset fields train them like every weight. */
+    private static FastWeightGroup fastWeightGroup(io.ensemblescope.api.v1.BatchEnsembleOptions o) {
+        float multiplier = o.getFastWeightLrMultiplier() == 0 ? 1f : o.getFastWeightLrMultiplier();
+        if (!(multiplier > 0 && multiplier <= FastWeightGroup.MAX_MULTIPLIER)) {
+            throw new IllegalArgumentException("batch_ensemble.fast_weight_lr_multiplier: must be finite and in (0, "
+                    + FastWeightGroup.MAX_MULTIPLIER + "], got " + o.getFastWeightLrMultiplier());
+        }
+        return new FastWeightGroup(multiplier, !o.hasDecayFastWeights() || o.getDecayFastWeights());
     }
 
     private static OptimizerConfig optimizer(OptimizerSpec o) {

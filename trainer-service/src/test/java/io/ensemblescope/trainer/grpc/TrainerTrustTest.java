@@ -121,6 +121,11 @@ class TrainerTrustTest {
                 .setWeightDecay(Float.POSITIVE_INFINITY)));
         assertInvalid("batch_ensemble.init_std", b -> b.setMethod(Method.BATCH_ENSEMBLE).setMembers(2)
                 .setBatchEnsemble(BatchEnsembleOptions.newBuilder().setInitStd(Float.NaN)));
+        for (float multiplier : new float[] {Float.NaN, Float.POSITIVE_INFINITY, -1f, 1e6f}) {
+            assertInvalid("batch_ensemble.fast_weight_lr_multiplier", b -> b.setMethod(Method.BATCH_ENSEMBLE)
+                    .setMembers(2).setBatchEnsemble(BatchEnsembleOptions.newBuilder()
+                            .setFastWeightLrMultiplier(multiplier)));
+        }
         assertInvalid("members", b -> b.setMethod(Method.DEEP_ENSEMBLE).setMembers(1000));
         assertInvalid("batch_size", b -> b.setBatchSize(Integer.MAX_VALUE));
         assertInvalid("epochs", b -> b.setEpochs(1_000_000));
