@@ -189,9 +189,10 @@ def train(req, splits):
     augment = bool(req.get("augment", False))
     gen = torch.Generator().manual_seed(int(req.get("seed", 1)))
     epochs = int(req["epochs"])
-    seconds = 0.0
+    seconds = cpu = 0.0
     for epoch in range(epochs):
         start = time.perf_counter()
+        cpu_start = time.process_time()
         order = torch.randperm(split.n, generator=gen)
         for i in range(0, split.n, batch):
             x, y = split.batch(order[i:i + batch], augment, gen)
@@ -204,7 +205,8 @@ def train(req, splits):
             opt.step()
             loss.item()
         seconds = time.perf_counter() - start
-    return {"images_per_second": split.n / seconds, "epoch_seconds": seconds, "torch": torch.__version__,
+        cpu = time.process_time() - cpu_start
+    return {"images_per_second": split.n / seconds, "epoch_seconds": seconds, "images_per_cpu_second": split.n / cpu, "torch": torch.__version__,
             "threads": torch.get_num_threads()}
 
 

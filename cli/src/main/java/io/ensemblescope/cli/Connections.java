@@ -17,18 +17,19 @@ public final class Connections implements AutoCloseable {
     private final LocalServices local;
 
     private Connections(String trainer, String inference, String metrics, LocalServices local) {
-        this.trainer = Targets.channel(trainer);
-        this.inference = Targets.channel(inference);
-        this.metrics = Targets.channel(metrics);
+        this.trainer = Targets.channel("trainer", trainer);
+        this.inference = Targets.channel("inference", inference);
+        this.metrics = Targets.channel("metrics", metrics);
         this.inferenceTarget = inference;
         this.local = local;
     }
 
     /**
+     * @param trainer and {@code inference}, {@code metrics}: all three addresses, or all null (checked by
+     *     {@link ServiceTargets#validate()})
      * @param store and {@code device}: for services started here
-     * @throws IllegalArgumentException when only some targets are given
      */
-    public static Connections open(String trainer, String inference, String metrics, Path store, String device)
+    static Connections open(String trainer, String inference, String metrics, Path store, String device)
             throws Exception {
         return open(trainer, inference, metrics, store, device, DataDirectories.NONE);
     }
@@ -36,12 +37,8 @@ public final class Connections implements AutoCloseable {
     /** As above; services started here offer {@code dataDirs} as the data directories datasets may name. */
     public static Connections open(String trainer, String inference, String metrics, Path store, String device,
                                    DataDirectories dataDirs) throws Exception {
-        int given = (trainer != null ? 1 : 0) + (inference != null ? 1 : 0) + (metrics != null ? 1 : 0);
-        if (given == 3) {
+        if (trainer != null) {
             return new Connections(trainer, inference, metrics, null);
-        }
-        if (given != 0) {
-            throw new IllegalArgumentException("give --trainer, --inference and --metrics together, or none");
         }
         // The study resumes the interrupted jobs it needs itself (StudyRunner), none other in the background.
         LocalServices local = LocalServices.start(store, device, new int[3], new int[] {-1, -1, -1}, dataDirs,

@@ -69,8 +69,8 @@ final class PytorchReference implements AutoCloseable {
         return dir;
     }
 
-    /** Trains one run in the reference; returns its last epoch's images/s. */
-    double imagesPerSecond(Path data, String arch, String method, int k, int epochs, int batch, float dropout,
+    /** Trains one run in the reference; returns its last epoch's images per second and per CPU-second. */
+    double[] rates(Path data, String arch, String method, int k, int epochs, int batch, float dropout,
                            boolean augment) throws IOException {
         Map<String, Object> request = new LinkedHashMap<>();
         request.put("data", data.toString());
@@ -93,7 +93,8 @@ final class PytorchReference implements AutoCloseable {
         if (answer.has("error")) {
             throw new IOException("the PyTorch reference failed: " + answer.get("error").asText());
         }
-        return answer.get("images_per_second").asDouble();
+        return new double[] {answer.get("images_per_second").asDouble(),
+                answer.get("images_per_cpu_second").asDouble()};
     }
 
     @Override

@@ -7,7 +7,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code escope serve all}: the trainer, inference and metrics services in one JVM, sharing one store. */
-@Command(name = "all", mixinStandardHelpOptions = true,
+@Command(name = "all",
         description = "Run the trainer, inference and metrics services in this JVM.")
 final class ServeAllCommand implements Callable<Integer> {
     @Mixin

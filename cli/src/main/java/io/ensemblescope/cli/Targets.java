@@ -1,5 +1,6 @@
 package io.ensemblescope.cli;
 
+import io.ensemblescope.rpc.NamedTarget;
 import io.ensemblescope.rpc.ServiceServer;
 import io.ensemblescope.trainer.TrainerServer;
 import io.grpc.ManagedChannel;
@@ -11,8 +12,10 @@ import java.util.concurrent.TimeUnit;
 final class Targets {
     private Targets() {}
 
-    static ManagedChannel channel(String target) {
-        return NettyChannelBuilder.forTarget(target).usePlaintext().maxInboundMessageSize(64 << 20).build();
+    /** A channel to the {@code role} service at {@code target}; failures to reach it name both. */
+    static ManagedChannel channel(String role, String target) {
+        return NettyChannelBuilder.forTarget(target).usePlaintext().maxInboundMessageSize(64 << 20)
+                .intercept(new NamedTarget(role, target)).build();
     }
 
     /**
@@ -22,10 +25,10 @@ final class Targets {
      */
     static Trainer trainer(String target, Path store, String device) throws Exception {
         if (target != null) {
-            return new Trainer(channel(target), null);
+            return new Trainer(channel("trainer", Values.hostPort("--trainer", target)), null);
         }
         ServiceServer local = TrainerServer.start(0, -1, store, device, false);
-        return new Trainer(channel("127.0.0.1:" + local.port()), local);
+        return new Trainer(channel("trainer", "127.0.0.1:" + local.port()), local);
     }
 
     record Trainer(ManagedChannel channel, ServiceServer local) implements AutoCloseable {

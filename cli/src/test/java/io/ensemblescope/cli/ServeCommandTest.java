@@ -60,7 +60,7 @@ class ServeCommandTest {
     void anUnwritableTrainerStoreFailsInOneLine() throws Exception {
         Path store = Files.writeString(tmp.resolve("file"), "x").resolve("checkpoints");
         Run run = escope("serve", "trainer", "--port", "0", "--metrics-port", "-1", "--store", store.toString());
-        assertEquals(1, run.exit(), run.err());
+        assertEquals(2, run.exit(), "a flag's bad value is a usage error (docs/CLI.md): " + run.err());
         assertTrue(run.err().strip().startsWith("escope: --store (or ESCOPE_STORE): " + store), run.err());
         assertEquals(1, run.err().strip().lines().count(), run.err());
     }

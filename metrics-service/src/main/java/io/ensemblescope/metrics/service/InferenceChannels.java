@@ -1,5 +1,6 @@
 package io.ensemblescope.metrics.service;
 
+import io.ensemblescope.rpc.NamedTarget;
 import io.grpc.Channel;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -17,10 +18,13 @@ public final class InferenceChannels implements AutoCloseable {
         this.open = open;
     }
 
-    /** Plaintext channels to host:port targets (the services talk inside one cluster). */
+    /**
+     * Plaintext channels to host:port targets (the services talk inside one cluster); a target that cannot be
+     * reached is named in the status the evaluation fails with.
+     */
     public static InferenceChannels plaintext() {
         return new InferenceChannels(target -> ManagedChannelBuilder.forTarget(target).usePlaintext()
-                .maxInboundMessageSize(64 * 1024 * 1024).build());
+                .maxInboundMessageSize(64 * 1024 * 1024).intercept(new NamedTarget("inference", target)).build());
     }
 
     public Channel channel(String target) {
