@@ -20,6 +20,7 @@ import picocli.CommandLine.ScopeType;
         subcommands = {VersionCommand.class, TrainCommand.class, ModelsCommand.class,
             EvaluateCommand.class, BenchCommand.class, Cifar10CCommand.class,
             ReproduceCommand.class, io.ensemblescope.cli.loadtest.LoadtestCommand.class,
+            ProfileCommand.class, MonitorDemoCommand.class,
             CommandLine.HelpCommand.class})
 public final class Escope {
     /**

@@ -6,6 +6,7 @@ import io.ensemblescope.datasets.DataDirectories;
 import io.ensemblescope.datasets.catalog.DatasetCatalog;
 import io.ensemblescope.core.engine.Engines;
 import io.ensemblescope.inference.InferenceServer;
+import io.ensemblescope.inference.monitoring.MonitoringOptions;
 import io.ensemblescope.inference.serving.ServingOptions;
 import io.ensemblescope.metrics.evaluation.EvaluationLimits;
 import io.ensemblescope.metrics.service.CatalogDataSource;
@@ -35,7 +36,13 @@ public final class LocalServices implements AutoCloseable {
      * @param metricsPorts their Prometheus ports (0: any free port, negative: none)
      */
     public static LocalServices start(Path store, String device, int[] ports, int[] metricsPorts) throws Exception {
-        return start(store, device, ports, metricsPorts, DataDirectories.NONE, true);
+        return start(store, device, ports, metricsPorts, DataDirectories.NONE, true, MonitoringOptions.DEFAULT);
+    }
+
+    /** As above, with the inference service's uncertainty monitoring sized by {@code monitoring}, for a command. */
+    public static LocalServices start(Path store, String device, int[] ports, int[] metricsPorts,
+                                      MonitoringOptions monitoring) throws Exception {
+        return start(store, device, ports, metricsPorts, DataDirectories.NONE, false, monitoring);
     }
 
     /**
@@ -45,13 +52,19 @@ public final class LocalServices implements AutoCloseable {
      */
     public static LocalServices start(Path store, String device, int[] ports, int[] metricsPorts,
                                       DataDirectories dataDirs, boolean resumeInterrupted) throws Exception {
+        return start(store, device, ports, metricsPorts, dataDirs, resumeInterrupted, MonitoringOptions.DEFAULT);
+    }
+
+    private static LocalServices start(Path store, String device, int[] ports, int[] metricsPorts,
+                                       DataDirectories dataDirs, boolean resumeInterrupted,
+                                       MonitoringOptions monitoring) throws Exception {
         Engines.offline();
         Device dev = Engines.device(device);
         ServiceServer trainer = TrainerServer.start(ports[0], metricsPorts[0], store, device, resumeInterrupted);
         InferenceServer.Running inference = null;
         try {
             inference = InferenceServer.start(ports[1], metricsPorts[1], 64 << 20, new CheckpointStore(store),
-                    ServingOptions.defaults(dev));
+                    ServingOptions.defaults(dev), monitoring);
             ServiceServer metrics = MetricsServer.start(ports[2], metricsPorts[2],
                     "127.0.0.1:" + inference.server().port(), EvaluationLimits.DEFAULT,
                     new CatalogDataSource(DatasetCatalog.shared(), dataDirs),
@@ -77,6 +90,11 @@ public final class LocalServices implements AutoCloseable {
     /** The in-process inference service's serving core (for memory probes). */
     public io.ensemblescope.inference.serving.InferenceEngine inferenceEngine() {
         return inference.engine();
+    }
+
+    /** The inference service's Prometheus endpoint (when started with a metrics port). */
+    public String inferenceMetricsUrl() {
+        return "http://127.0.0.1:" + inference.server().metricsPort() + "/metrics";
     }
 
     public String metricsTarget() {

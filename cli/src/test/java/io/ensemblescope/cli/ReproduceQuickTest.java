@@ -20,26 +20,28 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The main job as a user runs it: {@code escope reproduce --quick} in-process, then against services started as
  * {@code escope serve all} does, and the one-line errors for wrong flags and unreachable services.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReproduceQuickTest {
+    // Per test: no test depends on another's store or on the order they run in.
     @TempDir
-    static Path store;
+    Path store;
     @TempDir
-    static Path reports;
+    Path reports;
 
+    /** The in-process run trains; the run against running services then finds the same checkpoints. */
     @Test
-    @Order(1)
-    void quickReproduceWritesAReportWithFourMethodsAndPlots() throws Exception {
+    void quickReproduceWritesAReportInProcessThenReusesItsCheckpointsAgainstRunningServices() throws Exception {
+        quickReproduceWritesAReportWithFourMethodsAndPlots();
+        reproduceAgainstRunningServicesReusesCheckpointsAndWritesTheSameKindOfReport();
+    }
+
+    private void quickReproduceWritesAReportWithFourMethodsAndPlots() throws Exception {
         Path dir = reports.resolve("in-process");
         EscopeRun run = escope("reproduce", "--quick", "--store", store.toString(), "--out", dir.toString());
         assertEquals(0, run.exit(), run.err());
@@ -118,9 +120,7 @@ class ReproduceQuickTest {
         throw new AssertionError("no row for " + method);
     }
 
-    @Test
-    @Order(2)
-    void reproduceAgainstRunningServicesReusesCheckpointsAndWritesTheSameKindOfReport() throws Exception {
+    private void reproduceAgainstRunningServicesReusesCheckpointsAndWritesTheSameKindOfReport() throws Exception {
         try (LocalServices services = LocalServices.start(store, "cpu", new int[] {0, 0, 0},
                 new int[] {0, 0, 0})) {
             for (String line : services.describe().split("\n")) {
@@ -143,7 +143,6 @@ class ReproduceQuickTest {
     }
 
     @Test
-    @Order(3)
     void trainModelsAndEvaluateCommandsWorkOnTheStore() throws Exception {
         EscopeRun train = escope("train", "--name", "cmd-single", "--method", "single", "--limit", "1000", "--epochs", "1",
                 "--seed", "2", "--store", store.toString(), "--device", "cpu");
@@ -169,7 +168,6 @@ class ReproduceQuickTest {
     }
 
     @Test
-    @Order(4)
     void wrongFlagsAndUnreachableServicesGiveOneLineErrors() {
         escope("reproduce", "--num-seeds", "0", "--store", store.toString()).assertOneLineError("--num-seeds");
         escope("reproduce", "--trainer", "127.0.0.1:1").assertOneLineError("together");

@@ -37,6 +37,7 @@ public final class ServiceServer {
     private final HealthStatusManager health = new HealthStatusManager();
     private Server server;
     private PrometheusEndpoint endpoint;
+    private Thread shutdownHook;
 
     private ServiceServer(Builder b) {
         this.name = b.name;
@@ -68,13 +69,14 @@ public final class ServiceServer {
         endpoint = metricsPort >= 0 ? PrometheusEndpoint.start(registry, metricsPort) : null;
         log.info("{} listening on gRPC port {}{}", name, server.getPort(),
                 endpoint == null ? "" : ", metrics on http://0.0.0.0:" + endpoint.port() + "/metrics");
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        shutdownHook = new Thread(() -> {
             try {
                 ServiceServer.this.stop(30);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }, name + "-shutdown"));
+        }, name + "-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
         return this;
     }
 
@@ -83,6 +85,7 @@ public final class ServiceServer {
         if (server == null || server.isShutdown()) {
             return;
         }
+        removeShutdownHook();
         health.enterTerminalState();
         for (Runnable hook : beforeStop) {
             try {
@@ -98,6 +101,24 @@ public final class ServiceServer {
         if (endpoint != null) {
             endpoint.close();
         }
+    }
+
+    /** A stopped server leaves no hook behind: a JVM that starts and stops many (tests, the CLI) would pile them up. */
+    private void removeShutdownHook() {
+        if (shutdownHook == null || Thread.currentThread() == shutdownHook) {
+            return;
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            // The JVM is already shutting down; the hook runs or has run.
+        }
+        shutdownHook = null;
+    }
+
+    /** The hook registered by the last start, while the server runs. */
+    Thread shutdownHook() {
+        return shutdownHook;
     }
 
     public void blockUntilShutdown() throws InterruptedException {

@@ -13,11 +13,16 @@ import io.ensemblescope.core.engine.Engines;
 import io.ensemblescope.inference.InferenceServer;
 import io.ensemblescope.inference.serving.ServingOptions;
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthGrpc;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The inference service a load test drives, always over real gRPC connections: a running one at host:port, or one
@@ -76,6 +81,27 @@ public final class InferenceTarget implements AutoCloseable {
 
     InferenceServiceGrpc.InferenceServiceBlockingStub admin() {
         return InferenceServiceGrpc.newBlockingStub(channels().get(0));
+    }
+
+    /**
+     * Opens every connection and makes one health check on each, waiting for the answer, so that connecting and the
+     * first call's one-off costs (class loading, a cold JIT on a busy machine: seconds) stay out of the measurement.
+     *
+     * @throws io.grpc.StatusRuntimeException UNAVAILABLE when the target cannot be reached
+     */
+    void connect() {
+        for (ManagedChannel channel : channels()) {
+            try {
+                HealthGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS)
+                        .check(HealthCheckRequest.getDefaultInstance());
+            } catch (StatusRuntimeException e) {
+                if (e.getStatus().getCode() == Status.Code.UNAVAILABLE
+                        || e.getStatus().getCode() == Status.Code.DEADLINE_EXCEEDED) {
+                    throw e;
+                }
+                // Any other answer (e.g. a server without the health service) means the connection is up.
+            }
+        }
     }
 
     /** The service's description of one model (loads nothing). */

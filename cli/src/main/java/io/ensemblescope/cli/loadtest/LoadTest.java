@@ -68,6 +68,7 @@ public final class LoadTest {
         List<TargetModel> loaded = new ArrayList<>();
         List<LoadResult> results = new ArrayList<>();
         Map<String, long[]> raw = new LinkedHashMap<>();
+        target.connect();
         try {
             for (TargetModel m : models) {
                 if (settings.rpc() != Rpc.HEALTH) {

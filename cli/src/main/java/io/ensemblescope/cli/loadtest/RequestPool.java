@@ -13,6 +13,8 @@ import io.ensemblescope.datasets.ImageDataset;
  */
 final class RequestPool {
     static final int DISTINCT = 16;
+    /** Pixels held for one pool at most: large batches get fewer distinct requests. */
+    static final long MAX_BYTES = 32L << 20;
 
     private final PredictRequest[] requests;
 
@@ -20,11 +22,12 @@ final class RequestPool {
         this.requests = requests.clone();
     }
 
-    /** {@link #DISTINCT} requests of {@code batch} images from {@code images} for {@code model}. */
+    /** Up to {@link #DISTINCT} requests of {@code batch} images from {@code images} for {@code model}. */
     static RequestPool of(ModelRef model, ImageDataset images, int batch, int mcSamples) {
         int bytes = images.imageBytes();
-        PredictRequest[] out = new PredictRequest[DISTINCT];
-        for (int r = 0; r < DISTINCT; r++) {
+        int distinct = (int) Math.max(1, Math.min(DISTINCT, MAX_BYTES / ((long) batch * bytes)));
+        PredictRequest[] out = new PredictRequest[distinct];
+        for (int r = 0; r < distinct; r++) {
             byte[] px = new byte[Math.multiplyExact(batch, bytes)];
             for (int i = 0; i < batch; i++) {
                 int image = (r * batch + i) % images.size();

@@ -83,7 +83,7 @@ public final class StudyRunner {
     }
 
     /** The latest checkpoint of this exact spec, trained now when there is none (or when retraining). */
-    ModelRef checkpoint(TrainRequest request, StudyMethod method, long seed) {
+    public ModelRef checkpoint(TrainRequest request, StudyMethod method, long seed) {
         String label = String.format(Locale.ROOT, "train %s seed %d", method.label(), seed);
         if (!retrain) {
             var existing = trainer.listCheckpoints(ListCheckpointsRequest.newBuilder()

@@ -12,8 +12,9 @@ import java.util.Arrays;
  * reads as drift.
  */
 final class DriftWindow {
+    private static final ServedStatistic[] STATS = ServedStatistic.values();
     private final int capacity;
-    private final double[][] rings = new double[ServedStatistic.values().length][];
+    private final double[][] rings = new double[STATS.length][];
     private long added;
 
     DriftWindow(int capacity) {
@@ -26,7 +27,7 @@ final class DriftWindow {
     synchronized void add(SampleStatistics batch) {
         for (int j = 0; j < batch.size(); j++) {
             int at = (int) (added % capacity);
-            for (ServedStatistic s : ServedStatistic.values()) {
+            for (ServedStatistic s : STATS) {
                 rings[s.ordinal()][at] = s.of(batch, j);
             }
             added++;

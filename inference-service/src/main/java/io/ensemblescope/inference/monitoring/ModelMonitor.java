@@ -8,7 +8,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
-import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
@@ -30,7 +29,7 @@ final class ModelMonitor {
     private final CalibrationWindow calibration;
     private final PendingPredictions pending;
     private final Object pendingLock;
-    private final DistributionDataPoint[] histograms;
+    private final ServedHistograms.Counts histograms;
     private final Counter labeled;
     private final Counter skipped;
     private final List<Meter> meters = new ArrayList<>();
@@ -95,12 +94,7 @@ final class ModelMonitor {
 
     /** Histograms every sample and slides it into the drift window. */
     void observe(SampleStatistics s) {
-        for (ServedStatistic stat : ServedStatistic.values()) {
-            DistributionDataPoint h = histograms[stat.ordinal()];
-            for (int j = 0; j < s.size(); j++) {
-                h.observe(stat.of(s, j));
-            }
-        }
+        histograms.add(s);
         drift.add(s);
     }
 

@@ -45,7 +45,8 @@ public final class UncertaintyMonitor implements ServingObserver {
     public UncertaintyMonitor(MonitoringOptions options, PrometheusMeterRegistry registry) {
         this.options = options;
         this.registry = registry;
-        this.histograms = new ServedHistograms(registry.getPrometheusRegistry());
+        this.histograms = new ServedHistograms();
+        registry.getPrometheusRegistry().register(histograms);
         this.unknown = Counter.builder("inference.outcomes.unknown")
                 .description("Reported outcomes whose request id was not held").register(registry);
     }
