@@ -6,6 +6,7 @@ import io.ensemblescope.datasets.catalog.DatasetCatalog;
 import io.ensemblescope.datasets.DatasetRequest;
 import io.ensemblescope.datasets.ImageDataset;
 import io.ensemblescope.datasets.Subset;
+import io.ensemblescope.core.checkpoint.EpochRecord;
 import io.ensemblescope.core.models.Method;
 import io.ensemblescope.core.models.NetworkSpec;
 import io.ensemblescope.core.routines.JobSpec;
@@ -16,8 +17,13 @@ import io.ensemblescope.core.routines.RunResult;
 import io.ensemblescope.core.routines.TrainConfig;
 import io.ensemblescope.core.routines.TrainListener;
 import io.ensemblescope.core.routines.TrainingData;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -27,10 +33,15 @@ import picocli.CommandLine.Option;
 
 /**
  * Training throughput per method: the MNIST MLP on MNIST and the small CIFAR ResNet (ResNet-20) on CIFAR-10, k = 4.
- * Prints a Markdown table for docs/BENCHMARKS.md; "wall s" is the whole method (every run, validation, setup).
+ * Prints a Markdown table for docs/BENCHMARKS.md; "wall s" is the whole method (every run, validation, setup). With {@code --reference pytorch} every workload also trains in
+ * PyTorch eager (bench/pytorch_training_reference.py), alternating run by run with EnsembleScope over several rounds,
+ * and the table gives both rates and their ratio.
  */
 @Command(name = "training", description = "Measure training images/s per method and architecture.")
 final class TrainingBenchCommand implements Callable<Integer> {
+    private static final int BATCH = 128;
+    private static final float DROPOUT = 0.1f;
+
     static final int MNIST_TRAIN = 60_000;
     static final int CIFAR_TRAIN = 50_000;
     /** A tenth of the images is held out for validation, so the fewest that leave both sides non-empty. */
@@ -50,6 +61,21 @@ final class TrainingBenchCommand implements Callable<Integer> {
     @Option(names = "--members", description = "k for Deep Ensemble and BatchEnsemble (2..16).")
     int members = 4;
 
+    @Option(names = "--reference", description = "Also train each workload in this reference: pytorch (eager).")
+    String reference;
+
+    @Option(names = "--rounds", description = "With --reference: rounds of alternating runs (median reported).")
+    int rounds = 3;
+
+    @Option(names = "--threads", description = "Intra-op threads of both engines (set before PyTorch loads).")
+    int threads = 2;
+
+    @Option(names = "--python", description = "With --reference: the Python interpreter.")
+    String python = "python3";
+
+    /** One benchmarked architecture: its dataset, optimizer and augmentation. */
+    private record Workload(String arch, String dataset, int images, OptimizerConfig optimizer, boolean augment) {}
+
     @Override
     public Integer call() throws Exception {
         Values.range("--mnist-images", mnistImages, MIN_IMAGES, MNIST_TRAIN);
@@ -58,46 +84,184 @@ final class TrainingBenchCommand implements Callable<Integer> {
         }
         Values.range("--epochs", epochs, 1, 100);
         Values.range("--members", members, 2, 16);
+        Values.range("--rounds", rounds, 1, 20);
+        Values.range("--threads", threads, 1, 256);
+        if (reference != null && !reference.equals("pytorch")) {
+            throw new IllegalArgumentException("--reference must be pytorch, got '" + Values.prefix(reference) + "'");
+        }
+        if (reference != null && epochs < 2) {
+            throw new IllegalArgumentException("--epochs must be >= 2 with --reference (the first epoch warms up)");
+        }
+        System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
+        List<Workload> workloads = new ArrayList<>();
+        workloads.add(new Workload("mnist-mlp", "mnist", mnistImages, OptimizerConfig.adam(1e-3f, 1e-4f), false));
+        if (cifarImages > 0) {
+            workloads.add(new Workload("resnet20", "cifar10", cifarImages,
+                    new OptimizerConfig(OptimizerConfig.Kind.SGD, 0.05f, 0.9f, true, 5e-4f), true));
+        }
+        return reference == null ? plain(workloads) : sideBySide(workloads);
+    }
+
+    private int plain(List<Workload> workloads) throws Exception {
         System.out.println("| architecture | method | k | images/s per run | ensemble images/s | epoch s | wall s |");
         System.out.println("|---|---|---|---|---|---|---|");
-        bench("mnist-mlp", "mnist", mnistImages, 128, OptimizerConfig.adam(1e-3f, 1e-4f), false);
-        if (cifarImages > 0) {
-            bench("resnet20", "cifar10", cifarImages, 128,
-                    new OptimizerConfig(OptimizerConfig.Kind.SGD, 0.05f, 0.9f, true, 5e-4f), true);
+        for (Workload w : workloads) {
+            TrainingData data = load(w);
+            for (Method method : Method.values()) {
+                long start = System.nanoTime();
+                List<RunResult> runs = train(w, data, method);
+                double wall = (System.nanoTime() - start) / 1e9;
+                double perRun = perRun(runs);
+                // The ensemble has seen every training image once per epoch when all its runs have.
+                System.out.printf(Locale.ROOT, "| %s | %s | %d | %.0f | %.0f | %.2f | %.1f |%n", w.arch(), method,
+                        k(method), perRun, perRun / runs.size(), runs.get(0).history().get(epochs - 1).seconds(), wall);
+                System.err.printf(Locale.ROOT, "%s %s done in %.1f s%n", w.arch(), method, wall);
+            }
         }
         return 0;
     }
 
-    private void bench(String arch, String dataset, int images, int batch, OptimizerConfig opt, boolean augment)
-            throws Exception {
-        ImageDataset all = DatasetCatalog.shared().load(new DatasetRequest(dataset, Subset.TRAIN, 0, images, "",
-                null, 0));
-        int validation = images / 10;
-        TrainingData data = new TrainingData(all.slice(0, images - validation), all.slice(images - validation,
-                validation));
-        for (Method method : Method.values()) {
-            int k = method.isEnsemble() ? members : 1;
-            NetworkSpec spec = new NetworkSpec(arch, method, k, 0.1f, 8, null);
-            TrainConfig cfg = new TrainConfig(opt, new int[0], 1f, epochs, batch, 0, false, augment);
-            JobSpec job = new JobSpec("bench", spec, cfg, Map.of("name", dataset), 0.1,
-                    JobSpec.expandSeeds(List.of(1L), spec.replicas()));
-            Path work = Files.createTempDirectory("escope-bench");
-            long start = System.nanoTime();
-            List<RunResult> runs;
-            try {
-                runs = LocalRuns.trainAll(job, data, work, Device.cpu(), TrainListener.NONE, RunControl.NONE);
-            } finally {
-                Utils.deleteQuietly(work); // snapshots of a benchmark are not kept
+    /**
+     * Alternates EnsembleScope and PyTorch run by run, round after round, so load from other processes hits both
+     * alike; reports medians of the rates and of the per-round ratios.
+     */
+    private int sideBySide(List<Workload> workloads) throws Exception {
+        Path script = Path.of(System.getProperty("escope.repo.root", "."), "bench", "pytorch_training_reference.py");
+        Map<String, double[][]> rates = new LinkedHashMap<>();
+        String loadBefore = loadAverage();
+        Instant started = Instant.now();
+        try (PytorchReference torch = PytorchReference.start(python, script, threads)) {
+            Map<String, TrainingData> data = new LinkedHashMap<>();
+            Map<String, Path> exported = new LinkedHashMap<>();
+            for (Workload w : workloads) {
+                data.put(w.arch(), load(w));
+                exported.put(w.arch(), torch.export(w.arch(), data.get(w.arch()).train()));
             }
-            double wall = (System.nanoTime() - start) / 1e9;
-            var last = runs.get(0).history().get(epochs - 1);
-            double perRun = runs.stream().mapToDouble(r -> r.history().get(epochs - 1).imagesPerSecond())
-                    .average().orElse(0);
-            // The ensemble has seen every training image once per epoch when all its runs have.
-            double ensemble = perRun / runs.size();
-            System.out.printf(Locale.ROOT, "| %s | %s | %d | %.0f | %.0f | %.2f | %.1f |%n", arch, method, k, perRun,
-                    ensemble, last.seconds(), wall);
-            System.err.printf(Locale.ROOT, "%s %s done in %.1f s%n", arch, method, wall);
+            for (int round = 0; round < rounds; round++) {
+                for (Workload w : workloads) {
+                    for (Method method : Method.values()) {
+                        CpuClock clock = new CpuClock();
+                        List<RunResult> runs = train(w, data.get(w.arch()), method, clock);
+                        double[] theirs = torch.rates(exported.get(w.arch()), w.arch(), method.name(), k(method),
+                                epochs, BATCH, DROPOUT, w.augment());
+                        double[][] r = rates.computeIfAbsent(w.arch() + " " + method, x -> new double[4][rounds]);
+                        r[0][round] = perRun(runs);
+                        r[1][round] = theirs[0];
+                        r[2][round] = clock.lastEpochImagesPerCpuSecond(data.get(w.arch()).train().size());
+                        r[3][round] = theirs[1];
+                        System.err.printf(Locale.ROOT, "round %d %s %s: EnsembleScope %.0f, PyTorch %.0f images/s per"
+                                + " run; per CPU-second %.0f and %.0f%n", round + 1, w.arch(), method, r[0][round],
+                                r[1][round], r[2][round], r[3][round]);
+                    }
+                }
+            }
+        }
+        System.out.printf(Locale.ROOT, "Measured %s, %d rounds, %d threads each, OMP_WAIT_POLICY=%s, load average %s → %s%n%n",
+                started, rounds, threads, System.getenv().getOrDefault("OMP_WAIT_POLICY", "(unset)"), loadBefore,
+                loadAverage());
+        System.out.println("| workload | k | EnsembleScope images/s per run | PyTorch eager images/s per run | ratio"
+                + " | EnsembleScope images per CPU-second | PyTorch images per CPU-second | CPU ratio |");
+        System.out.println("|---|---|---|---|---|---|---|---|");
+        for (var e : rates.entrySet()) {
+            double[][] r = e.getValue();
+            Method method = Method.valueOf(e.getKey().substring(e.getKey().indexOf(' ') + 1));
+            System.out.printf(Locale.ROOT, "| %s | %d | %.0f | %.0f | %s | %.0f | %.0f | %s |%n", e.getKey(),
+                    k(method), median(r[0]), median(r[1]), ratio(r[0], r[1]), median(r[2]), median(r[3]),
+                    ratio(r[2], r[3]));
+        }
+        double[][] single = rates.get("resnet20 " + Method.SINGLE);
+        double[][] be = rates.get("resnet20 " + Method.BATCH_ENSEMBLE);
+        if (single != null && be != null) {
+            double[] perMember = new double[rounds];
+            for (int i = 0; i < rounds; i++) {
+                perMember[i] = be[0][i] / (single[0][i] / members);
+            }
+            System.out.printf(Locale.ROOT, "%nResNet-20 BatchEnsemble per-run rate / (single / k), EnsembleScope: %.2f (%.2f–%.2f)%n",
+                    median(perMember), Arrays.stream(perMember).min().orElse(0),
+                    Arrays.stream(perMember).max().orElse(0));
+        }
+        return 0;
+    }
+
+    /** Median of the per-round ratios a/b, with their range. */
+    private static String ratio(double[] a, double[] b) {
+        double[] ratios = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            ratios[i] = a[i] / b[i];
+        }
+        return String.format(Locale.ROOT, "%.2f (%.2f–%.2f)", median(ratios), Arrays.stream(ratios).min().orElse(0),
+                Arrays.stream(ratios).max().orElse(0));
+    }
+
+    /**
+     * The process's CPU time (all threads: engine, JIT, GC) at each epoch end of each run, so the last epoch's cost
+     * in CPU-seconds can be set beside PyTorch's. On a machine shared with other builds this is the steadier measure:
+     * wall time depends on which process the scheduler favours. The span includes the epoch's validation and
+     * snapshot, which the reference does not do, so it errs against EnsembleScope.
+     */
+    private static final class CpuClock implements TrainListener {
+        private final com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        private final Map<Integer, List<Long>> marks = new LinkedHashMap<>();
+
+        @Override
+        public void onEpoch(int run, EpochRecord record) {
+            marks.computeIfAbsent(run, x -> new ArrayList<>()).add(os.getProcessCpuTime());
+        }
+
+        /** Training images per CPU-second of the last epoch, averaged over runs. */
+        double lastEpochImagesPerCpuSecond(int images) {
+            return marks.values().stream().mapToDouble(m -> images / ((m.get(m.size() - 1) - m.get(m.size() - 2))
+                    / 1e9)).average().orElse(0);
+        }
+    }
+
+    private int k(Method method) {
+        return method.isEnsemble() ? members : 1;
+    }
+
+    private TrainingData load(Workload w) throws IOException {
+        ImageDataset all = DatasetCatalog.shared().load(new DatasetRequest(w.dataset(), Subset.TRAIN, 0, w.images(),
+                "", null, 0));
+        int validation = w.images() / 10;
+        return new TrainingData(all.slice(0, w.images() - validation), all.slice(w.images() - validation,
+                validation));
+    }
+
+    private List<RunResult> train(Workload w, TrainingData data, Method method) throws IOException {
+        return train(w, data, method, TrainListener.NONE);
+    }
+
+    private List<RunResult> train(Workload w, TrainingData data, Method method, TrainListener listener)
+            throws IOException {
+        NetworkSpec spec = new NetworkSpec(w.arch(), method, k(method), DROPOUT, 8, null);
+        TrainConfig cfg = new TrainConfig(w.optimizer(), new int[0], 1f, epochs, BATCH, 0, false, w.augment());
+        JobSpec job = new JobSpec("bench", spec, cfg, Map.of("name", w.dataset()), 0.1,
+                JobSpec.expandSeeds(List.of(1L), spec.replicas()));
+        Path work = Files.createTempDirectory("escope-bench");
+        try {
+            return LocalRuns.trainAll(job, data, work, Device.cpu(), listener, RunControl.NONE);
+        } finally {
+            Utils.deleteQuietly(work); // snapshots of a benchmark are not kept
+        }
+    }
+
+    /** The last epoch's images/s, averaged over the job's runs (Deep-Ensemble members). */
+    private double perRun(List<RunResult> runs) {
+        return runs.stream().mapToDouble(r -> r.history().get(epochs - 1).imagesPerSecond()).average().orElse(0);
+    }
+
+    private static double median(double[] values) {
+        double[] v = values.clone();
+        Arrays.sort(v);
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException | RuntimeException e) {
+            return "?";
         }
     }
 }

@@ -53,10 +53,21 @@ public final class SeededRandom {
         return random.nextInt(bound);
     }
 
-    /** Fills with {@code value} where a uniform draw is below {@code p}, else 0. */
+    /**
+     * Fills with {@code value} where a uniform draw is below {@code p}, else 0. Each element compares one 32-bit half
+     * of a 64-bit draw with p·2³² (dropout masks are drawn per step, so half the draws and no double conversion
+     * matter; 2⁻³² resolution is ample for a keep probability).
+     */
     public synchronized void fillBernoulli(float[] out, float p, float value) {
-        for (int i = 0; i < out.length; i++) {
-            out[i] = random.nextDouble() < p ? value : 0f;
+        long threshold = (long) Math.ceil(p * 4294967296.0);
+        int i = 0;
+        for (; i + 1 < out.length; i += 2) {
+            long bits = random.nextLong();
+            out[i] = (bits >>> 32) < threshold ? value : 0f;
+            out[i + 1] = (bits & 0xFFFFFFFFL) < threshold ? value : 0f;
+        }
+        if (i < out.length) {
+            out[i] = (random.nextLong() >>> 32) < threshold ? value : 0f;
         }
     }
 

@@ -11,6 +11,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -76,6 +77,20 @@ abstract class ResumableOptimizer extends Optimizer {
         });
         slot.updates++;
         return slot;
+    }
+
+    /**
+     * One update of every parameter in {@code trainable} from its gradient. Unlike DJL's LocalParameterServer this
+     * hands {@link #update} the gradient itself, not a copy per parameter and step (there is one device, so nothing
+     * to reduce); every update clears the gradient it used, as the engine's fused updates do.
+     */
+    void step(List<Parameter> trainable) {
+        for (Parameter p : trainable) {
+            NDArray weight = p.getArray();
+            try (NDArray grad = weight.getGradient()) {
+                update(p.getId(), weight, grad);
+            }
+        }
     }
 
     /** The state of every parameter of {@code block} updated so far, in the block's order. */
