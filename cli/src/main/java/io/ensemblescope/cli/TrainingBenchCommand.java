@@ -113,7 +113,7 @@ final class TrainingBenchCommand implements Callable<Integer> {
                 double wall = (System.nanoTime() - start) / 1e9;
                 double perRun = perRun(runs);
                 // The ensemble has seen every training image once per epoch when all its runs have.
-                System.out.printf(Locale.ROOT, "| %s | %s | %d | %.0f | %.0f | %.2f | %.1f |%n", w.arch(), method,
+                System.out.printf(Locale.ROOT, "| %s | %s | %d | %.0f | %.0f | %.2f | %.2f |%n", w.arch(), method,
                         k(method), perRun, perRun / runs.size(), runs.get(0).history().get(epochs - 1).seconds(), wall);
                 System.err.printf(Locale.ROOT, "%s %s done in %.1f s%n", w.arch(), method, wall);
             }
