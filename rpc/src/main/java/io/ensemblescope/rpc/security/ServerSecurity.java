@@ -81,6 +81,15 @@ public final class ServerSecurity implements AutoCloseable {
         return this;
     }
 
+    /** Rereads this server's files now, as the periodic reload does; whether any new material is in use. */
+    public boolean reloadNow() {
+        boolean changed = false;
+        for (Reloadable r : reloadable) {
+            changed |= r.reloadIfChanged();
+        }
+        return changed;
+    }
+
     public String host() {
         return host;
     }
