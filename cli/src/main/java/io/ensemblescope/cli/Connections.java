@@ -1,13 +1,17 @@
 package io.ensemblescope.cli;
 
 import io.ensemblescope.datasets.DataDirectories;
+import io.ensemblescope.rpc.security.ClientSecurity;
+import io.ensemblescope.rpc.security.ServerSecurity;
 import io.grpc.ManagedChannel;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
- * Channels to the three services: running ones named by host:port (all three or none), else the three started in
- * this process. Closing shuts the channels and any services started here.
+ * Channels to the three services: running ones named by host:port (all three or none), reached with the client
+ * security the command's flags describe, else the three started in this process on loopback. Closing shuts the
+ * channels and any services started here.
  */
 public final class Connections implements AutoCloseable {
     private final ManagedChannel trainer;
@@ -16,35 +20,35 @@ public final class Connections implements AutoCloseable {
     private final String inferenceTarget;
     private final LocalServices local;
 
-    private Connections(String trainer, String inference, String metrics, LocalServices local) {
-        this.trainer = Targets.channel(trainer);
-        this.inference = Targets.channel(inference);
-        this.metrics = Targets.channel(metrics);
+    private Connections(String trainer, String inference, String metrics, LocalServices local,
+                        ClientSecurity security) {
+        this.trainer = security.channel(trainer);
+        this.inference = security.channel(inference);
+        this.metrics = security.channel(metrics);
         this.inferenceTarget = inference;
         this.local = local;
     }
 
     /**
-     * @param store and {@code device}: for services started here
+     * @param store    and {@code device}: for services started here
+     * @param dataDirs what services started here offer as the data directories datasets may name
+     * @param security how to reach running services (resolved only when targets are given)
      * @throws IllegalArgumentException when only some targets are given
      */
-    public static Connections open(String trainer, String inference, String metrics, Path store, String device)
-            throws Exception {
-        return open(trainer, inference, metrics, store, device, DataDirectories.NONE);
-    }
-
-    /** As above; services started here offer {@code dataDirs} as the data directories datasets may name. */
     public static Connections open(String trainer, String inference, String metrics, Path store, String device,
-                                   DataDirectories dataDirs) throws Exception {
+                                   DataDirectories dataDirs, Supplier<ClientSecurity> security)
+            throws Exception {
         int given = (trainer != null ? 1 : 0) + (inference != null ? 1 : 0) + (metrics != null ? 1 : 0);
         if (given == 3) {
-            return new Connections(trainer, inference, metrics, null);
+            return new Connections(trainer, inference, metrics, null, security.get());
         }
         if (given != 0) {
             throw new IllegalArgumentException("give --trainer, --inference and --metrics together, or none");
         }
-        LocalServices local = LocalServices.start(store, device, new int[3], new int[] {-1, -1, -1}, dataDirs);
-        return new Connections(local.trainerTarget(), local.inferenceTarget(), local.metricsTarget(), local);
+        LocalServices local = LocalServices.start(store, device, new int[3], new int[] {-1, -1, -1}, dataDirs,
+                ServerSecurity.loopback());
+        return new Connections(local.trainerTarget(), local.inferenceTarget(), local.metricsTarget(), local,
+                ClientSecurity.PLAINTEXT);
     }
 
     public ManagedChannel trainer() {

@@ -1,9 +1,10 @@
 package io.ensemblescope.cli;
 
 import io.ensemblescope.rpc.ServiceServer;
+import io.ensemblescope.rpc.security.ClientOptions;
+import io.ensemblescope.rpc.security.ClientSecurity;
 import io.ensemblescope.trainer.TrainerServer;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
@@ -11,17 +12,16 @@ import java.util.concurrent.TimeUnit;
 final class Targets {
     private Targets() {}
 
-    static ManagedChannel channel(String target) {
-        return NettyChannelBuilder.forTarget(target).usePlaintext().maxInboundMessageSize(64 << 20).build();
-    }
-
-    /** A trainer channel; closing it stops the in-process trainer if one was started. */
-    static Trainer trainer(String target, Path store, String device) throws Exception {
+    /**
+     * A trainer channel: to {@code target} with the security {@code client} describes, else to a trainer started
+     * here on loopback; closing it stops the in-process trainer if one was started.
+     */
+    static Trainer trainer(String target, ClientOptions client, Path store, String device) throws Exception {
         if (target != null) {
-            return new Trainer(channel(target), null);
+            return new Trainer(client.channel(target), null);
         }
         ServiceServer local = TrainerServer.start(0, -1, store, device);
-        return new Trainer(channel("127.0.0.1:" + local.port()), local);
+        return new Trainer(ClientSecurity.PLAINTEXT.channel("127.0.0.1:" + local.port()), local);
     }
 
     record Trainer(ManagedChannel channel, ServiceServer local) implements AutoCloseable {

@@ -15,6 +15,7 @@ import io.ensemblescope.api.v1.TrainRequest;
 import io.ensemblescope.api.v1.TrainerServiceGrpc;
 import io.ensemblescope.cli.progress.ProgressBar;
 import io.ensemblescope.cli.progress.TrainingProgress;
+import io.ensemblescope.rpc.security.ClientOptions;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -39,6 +41,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--trainer", description = "host:port of a running trainer (default: one in this process).")
     String trainer;
+
+    @Mixin
+    ClientOptions client = new ClientOptions();
 
     @Option(names = "--store", description = "Checkpoint store of an in-process trainer (default: $ESCOPE_STORE,"
             + " else ~/.cache/ensemblescope/checkpoints).")
@@ -132,7 +137,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--name is required");
         }
         TrainRequest request = request();
-        try (Targets.Trainer t = Targets.trainer(trainer, trainer == null ? Defaults.store(store) : null, device)) {
+        try (Targets.Trainer t = Targets.trainer(trainer, client, trainer == null ? Defaults.store(store) : null, device)) {
             Iterator<TrainEvent> events = TrainerServiceGrpc.newBlockingStub(t.channel()).startTraining(request);
             int runs = request.getMethod() == Method.DEEP_ENSEMBLE ? members : 1;
             TrainEvent done = TrainingProgress.follow(events, new ProgressBar(System.err, "train " + name), runs);

@@ -34,6 +34,7 @@ public final class ServerOptions {
     SecurityOptions securityOptions = new SecurityOptions();
 
     private ServerSecurity security;
+    private String inProcessName;
 
     /** Options with a service's default ports (picocli shows them as the defaults). */
     public ServerOptions(int port, int metricsPort) {
@@ -47,7 +48,13 @@ public final class ServerOptions {
         return this;
     }
 
-    /** The host, TLS and authorization of this server, from its flags unless set with {@link #security(ServerSecurity)}. */
+    /** Also serves over the in-process transport under {@code name}, for this JVM only (null: not). */
+    public ServerOptions inProcess(String name) {
+        this.inProcessName = name;
+        return this;
+    }
+
+    /** The host, TLS and authorization of this server: its flags', unless {@link #security(ServerSecurity)} set one. */
     public ServerSecurity security() {
         return security != null ? security : securityOptions.resolve();
     }
@@ -69,7 +76,8 @@ public final class ServerOptions {
 
     /** Applies these options to a server under construction. */
     public ServiceServer.Builder configure(ServiceServer.Builder builder) {
-        return builder.port(port()).metricsPort(metricsPort()).healthPort(healthPort()).security(security());
+        return builder.port(port()).metricsPort(metricsPort()).healthPort(healthPort()).security(security())
+                .inProcess(inProcessName);
     }
 
     private static int check(String flag, int value, int min) {

@@ -63,10 +63,15 @@ public final class TrainerServer implements Callable<Integer> {
     private ServiceServer server;
     private JobManager jobs;
 
-    /** Starts a trainer on {@code port} (0: any) with metrics on {@code metricsPort} (0: any, negative: none). */
+    /** Starts a trainer on loopback {@code port} (0: any) with metrics on {@code metricsPort} (0: any, negative: none). */
     public static ServiceServer start(int port, int metricsPort, Path store, String device) throws Exception {
+        return start(new ServerOptions(port, metricsPort), store, device);
+    }
+
+    /** Starts a trainer listening as {@code listen} says (ports, host, TLS, authorization). */
+    public static ServiceServer start(ServerOptions listen, Path store, String device) throws Exception {
         TrainerServer t = new TrainerServer();
-        t.listen = new ServerOptions(port, metricsPort);
+        t.listen = listen;
         t.store.with(store);
         t.device = device;
         return t.start();

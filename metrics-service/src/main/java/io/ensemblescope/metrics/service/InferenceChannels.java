@@ -1,8 +1,8 @@
 package io.ensemblescope.metrics.service;
 
+import io.ensemblescope.rpc.security.ClientSecurity;
 import io.grpc.Channel;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -17,10 +17,9 @@ public final class InferenceChannels implements AutoCloseable {
         this.open = open;
     }
 
-    /** Plaintext channels to host:port targets (the services talk inside one cluster). */
-    public static InferenceChannels plaintext() {
-        return new InferenceChannels(target -> ManagedChannelBuilder.forTarget(target).usePlaintext()
-                .maxInboundMessageSize(64 * 1024 * 1024).build());
+    /** Channels to host:port targets with {@code security} (TLS, client certificate, token as configured). */
+    public static InferenceChannels with(ClientSecurity security) {
+        return new InferenceChannels(security::channel);
     }
 
     public Channel channel(String target) {
