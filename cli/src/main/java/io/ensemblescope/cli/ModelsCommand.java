@@ -30,7 +30,8 @@ final class ModelsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (Targets.Trainer t = Targets.trainer(trainer, client, trainer == null ? Defaults.store(store) : null, "cpu")) {
+        try (Targets.Trainer t = Targets.trainer(trainer, client, trainer == null ? Defaults.store(store) : null,
+                "cpu")) {
             var list = TrainerServiceGrpc.newBlockingStub(t.channel()).listCheckpoints(
                     ListCheckpointsRequest.newBuilder().setModelName(name).build()).getCheckpointsList();
             System.out.printf("%-48s %-6s %-15s %3s %-10s %8s  %s%n", "NAME", "VER", "METHOD", "K", "ARCH",

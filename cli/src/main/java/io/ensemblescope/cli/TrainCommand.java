@@ -137,7 +137,8 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--name is required");
         }
         TrainRequest request = request();
-        try (Targets.Trainer t = Targets.trainer(trainer, client, trainer == null ? Defaults.store(store) : null, device)) {
+        try (Targets.Trainer t = Targets.trainer(trainer, client, trainer == null ? Defaults.store(store) : null,
+                device)) {
             Iterator<TrainEvent> events = TrainerServiceGrpc.newBlockingStub(t.channel()).startTraining(request);
             int runs = request.getMethod() == Method.DEEP_ENSEMBLE ? members : 1;
             TrainEvent done = TrainingProgress.follow(events, new ProgressBar(System.err, "train " + name), runs);

@@ -42,7 +42,10 @@ class ArchitectureTest {
                     "io.ensemblescope.metrics.service..")
             .layer("reports").definedBy(REPORTS)
             .layer("cli").definedBy("io.ensemblescope.cli..")
+            // Test helpers (on this test's classpath since the cli's tests use them): never production code's.
+            .layer("testing").definedBy("io.ensemblescope.testing..")
             .whereLayer("cli").mayNotBeAccessedByAnyLayer()
+            .whereLayer("testing").mayNotBeAccessedByAnyLayer()
             .whereLayer("reports").mayOnlyBeAccessedByLayers("cli")
             .whereLayer("trainer-service").mayOnlyBeAccessedByLayers("cli")
             .whereLayer("inference-service").mayOnlyBeAccessedByLayers("cli")

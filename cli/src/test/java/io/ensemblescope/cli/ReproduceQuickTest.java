@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ensemblescope.rpc.security.ServerSecurity;
+import io.ensemblescope.testing.TestPki;
+import io.ensemblescope.testing.TestTokens;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -30,7 +33,8 @@ import picocli.CommandLine;
 
 /**
  * The main job as a user runs it: {@code escope reproduce --quick} in-process, then against services started as
- * {@code escope serve all} does, and the one-line errors for wrong flags and unreachable services.
+ * {@code escope serve all} does with TLS and bearer tokens, and the one-line errors for wrong flags, missing or
+ * insufficient tokens, and unreachable services.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReproduceQuickTest {
@@ -125,25 +129,56 @@ class ReproduceQuickTest {
 
     @Test
     @Order(2)
-    void reproduceAgainstRunningServicesReusesCheckpointsAndWritesTheSameKindOfReport() throws Exception {
-        try (LocalServices services = LocalServices.start(store, "cpu", new int[] {0, 0, 0},
-                new int[] {0, 0, 0})) {
+    void reproduceAgainstRunningServicesOverTlsWithTokensReusesCheckpointsAndWritesTheSameKindOfReport()
+            throws Exception {
+        // The services as `escope serve all` starts them with TLS and tokens, certificates made here.
+        Path pki = Files.createDirectories(reports.resolve("pki"));
+        TestPki ca = TestPki.create(pki, "reproduce-test");
+        TestPki.Issued cert = ca.server("services", "localhost", "127.0.0.1");
+        TestTokens tokens = TestTokens.write(pki);
+        Path adminToken = tokens.admin();
+        Path predictToken = tokens.predict();
+        ServeAllCommand serveAll = (ServeAllCommand) Escope.commandLine().parseArgs("serve", "all", "--store",
+                store.toString(), "--tls-cert", cert.cert().toString(), "--tls-key", cert.key().toString(),
+                "--auth-tokens", tokens.file().toString()).subcommand().subcommand().commandSpec()
+                .userObject();
+        try (ServerSecurity security = serveAll.security.resolve();
+             LocalServices services = LocalServices.start(store, "cpu", new int[] {0, 0, 0}, new int[] {0, 0, 0},
+                     io.ensemblescope.datasets.DataDirectories.NONE, security)) {
             for (String line : services.describe().split("\n")) {
+                assertTrue(line.contains(" grpcs 127.0.0.1:"), line);
                 String url = line.substring(line.indexOf("http://")).trim();
                 HttpResponse<String> r = HttpClient.newHttpClient().send(
                         HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
                 assertEquals(200, r.statusCode(), url);
                 assertTrue(r.body().contains("process_resident_memory_bytes"), url + " exports process meters");
             }
+            String[] remote = {"--trainer", services.trainerTarget(), "--inference", services.inferenceTarget(),
+                    "--metrics", services.metricsTarget(), "--tls-ca", ca.caPem().toString()};
             Path dir = reports.resolve("remote");
-            Run run = escope("reproduce", "--quick", "--out", dir.toString(),
-                    "--trainer", services.trainerTarget(), "--inference", services.inferenceTarget(),
-                    "--metrics", services.metricsTarget());
+            Run run = escope(concat(new String[] {"reproduce", "--quick", "--out", dir.toString(), "--token-file",
+                    adminToken.toString()}, remote));
             assertEquals(0, run.exit(), run.err());
             assertTrue(run.err().contains("reused"), "checkpoints of the same spec are reused");
             String md = Files.readString(dir.resolve("report.md"));
             assertTrue(md.contains("| BatchEnsemble (k=4)") && md.contains("This run's answer"));
+
+            String[] trainer = {"--trainer", services.trainerTarget(), "--tls-ca", ca.caPem().toString()};
+            Run models = escope(concat(new String[] {"models", "--token-file", adminToken.toString()}, trainer));
+            assertEquals(0, models.exit(), models.err());
+            assertTrue(models.out().contains("BATCH_ENSEMBLE"), models.out());
+            assertOneLineError(escope(concat(new String[] {"models"}, trainer)), "UNAUTHENTICATED");
+            assertOneLineError(escope(concat(new String[] {"models", "--token-file", predictToken.toString()},
+                    trainer)), "PERMISSION_DENIED");
+            assertOneLineError(escope("models", "--trainer", services.trainerTarget(), "--token-file",
+                    adminToken.toString()), "UNAVAILABLE");
         }
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     @Test

@@ -59,6 +59,11 @@ public final class ServerOptions {
         return security != null ? security : securityOptions.resolve();
     }
 
+    /** How often this server's credential files are read again ({@code --credentials-reload-seconds}). */
+    public java.time.Duration reloadPeriod() {
+        return securityOptions.reloadPeriod();
+    }
+
     /** The gRPC port asked for (0: any free port). */
     public int port() {
         return check("--port", port, 0);

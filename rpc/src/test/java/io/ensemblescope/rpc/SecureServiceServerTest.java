@@ -13,6 +13,7 @@ import io.ensemblescope.rpc.security.ClientSecurity;
 import io.ensemblescope.rpc.security.SecurityOptions;
 import io.ensemblescope.rpc.security.ServerSecurity;
 import io.ensemblescope.testing.TestPki;
+import io.ensemblescope.testing.TestTokens;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -20,16 +21,12 @@ import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.reflection.v1.ServerReflectionGrpc;
-import io.grpc.reflection.v1.ServerReflectionRequest;
-import io.grpc.reflection.v1.ServerReflectionResponse;
-import io.grpc.stub.StreamObserver;
+import io.grpc.stub.MetadataUtils;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -42,14 +39,13 @@ import picocli.CommandLine;
  * refusal has the status the gRPC spec gives it, and rotated files apply without a restart.
  */
 class SecureServiceServerTest {
-    private static final String ADMIN = "admin-" + "0123456789abcdef".repeat(2);
-    private static final String PREDICT = "predict-" + "fedcba9876543210".repeat(2);
-
     @TempDir
     Path dir;
 
     private TestPki pki;
     private TestPki.Issued serverCert;
+    private TestTokens tokens;
+    private Path wrongToken;
     private final List<ServiceServer> servers = new ArrayList<>();
     private final List<ManagedChannel> channels = new ArrayList<>();
 
@@ -57,10 +53,8 @@ class SecureServiceServerTest {
     void pki() throws Exception {
         pki = TestPki.create(dir, "escope-test");
         serverCert = pki.server("server", "localhost", "127.0.0.1");
-        Files.writeString(dir.resolve("tokens"), "admin operator " + ADMIN + "\npredict app " + PREDICT + "\n");
-        Files.writeString(dir.resolve("admin.token"), ADMIN + "\n");
-        Files.writeString(dir.resolve("predict.token"), PREDICT);
-        Files.writeString(dir.resolve("wrong.token"), "x".repeat(40));
+        tokens = TestTokens.write(dir);
+        wrongToken = Files.writeString(dir.resolve("wrong.token"), "x".repeat(40));
     }
 
     @AfterEach
@@ -76,21 +70,22 @@ class SecureServiceServerTest {
 
     @Test
     void tokensDecideTheRoleAndRefusalsAreUnauthenticatedOrPermissionDenied() throws Exception {
-        ServiceServer server = start("--auth-tokens", dir.resolve("tokens").toString());
+        ServiceServer server = start("--auth-tokens", tokens.file().toString());
         String target = "127.0.0.1:" + server.port();
 
         ManagedChannel none = channel(target, null, null);
         assertCode(Status.Code.UNAUTHENTICATED, () -> predict(none));
         assertCode(Status.Code.UNAUTHENTICATED, () -> health(none, ""));
-        assertCode(Status.Code.UNAUTHENTICATED, () -> predict(channel(target, null, "wrong.token")));
+        assertCode(Status.Code.UNAUTHENTICATED, () -> predict(channel(target, null, wrongToken)));
         StatusRuntimeException garbled = assertThrows(StatusRuntimeException.class,
                 () -> InferenceServiceGrpc.newBlockingStub(none).withInterceptors(
-                        io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(header("Basic " + ADMIN)))
+                        MetadataUtils.newAttachHeadersInterceptor(header("Basic " + tokens.adminToken())))
                         .predict(PredictRequest.getDefaultInstance()));
         assertEquals(Status.Code.UNAUTHENTICATED, garbled.getStatus().getCode());
-        assertFalse(garbled.getStatus().getDescription().contains(ADMIN), "a credential is never echoed");
+        assertFalse(garbled.getStatus().getDescription().contains(tokens.adminToken()),
+                "a credential is never echoed");
 
-        ManagedChannel predict = channel(target, null, "predict.token");
+        ManagedChannel predict = channel(target, null, tokens.predict());
         // Reaching the (unimplemented) service is what passing authorization looks like here.
         assertCode(Status.Code.UNIMPLEMENTED, () -> predict(predict));
         assertEquals(ServingStatus.SERVING, health(predict, ""));
@@ -98,43 +93,44 @@ class SecureServiceServerTest {
         assertEquals(Status.Code.PERMISSION_DENIED, denied.getStatus().getCode());
         assertTrue(denied.getStatus().getDescription().contains("'app'")
                 && denied.getStatus().getDescription().contains("admin"), denied.getStatus().getDescription());
-        assertCode(Status.Code.PERMISSION_DENIED, () -> listServices(predict));
+        assertCode(Status.Code.PERMISSION_DENIED, () -> ServiceServerTest.listServices(predict));
         assertCode(Status.Code.PERMISSION_DENIED, () -> TrainerServiceGrpc.newBlockingStub(predict)
                 .listJobs(io.ensemblescope.api.v1.ListJobsRequest.getDefaultInstance()));
 
-        ManagedChannel admin = channel(target, null, "admin.token");
+        ManagedChannel admin = channel(target, null, tokens.admin());
         assertCode(Status.Code.UNIMPLEMENTED, () -> load(admin));
         assertCode(Status.Code.UNIMPLEMENTED, () -> predict(admin));
-        assertTrue(listServices(admin).contains(InferenceServiceGrpc.SERVICE_NAME), "reflection for admins");
+        assertTrue(ServiceServerTest.listServices(admin).contains(InferenceServiceGrpc.SERVICE_NAME),
+                "reflection for admins");
     }
 
     @Test
     void aRotatedTokenFileAppliesWithoutARestart() throws Exception {
-        ServiceServer server = start("--auth-tokens", dir.resolve("tokens").toString(),
+        ServiceServer server = start("--auth-tokens", tokens.file().toString(),
                 "--credentials-reload-seconds", "0");
         String target = "127.0.0.1:" + server.port();
-        ManagedChannel predict = channel(target, null, "predict.token");
+        ManagedChannel predict = channel(target, null, tokens.predict());
         assertCode(Status.Code.UNIMPLEMENTED, () -> predict(predict));
-        Files.writeString(dir.resolve("tokens"), "admin operator " + ADMIN + "\n");
+        Files.writeString(tokens.file(), "admin operator " + tokens.adminToken() + "\n");
         reload(server);
         assertCode(Status.Code.UNAUTHENTICATED, () -> predict(predict));
-        assertCode(Status.Code.UNIMPLEMENTED, () -> predict(channel(target, null, "admin.token")));
+        assertCode(Status.Code.UNIMPLEMENTED, () -> predict(channel(target, null, tokens.admin())));
     }
 
     @Test
     void tlsServesClientsThatTrustItsCaAndOnlyThem() throws Exception {
         ServiceServer server = start("--tls-cert", serverCert.cert().toString(), "--tls-key",
-                serverCert.key().toString(), "--auth-tokens", dir.resolve("tokens").toString());
+                serverCert.key().toString(), "--auth-tokens", tokens.file().toString());
         String target = "127.0.0.1:" + server.port();
-        assertCode(Status.Code.UNIMPLEMENTED, () -> predict(channel(target, pki.caPem(), "predict.token")));
+        assertCode(Status.Code.UNIMPLEMENTED, () -> predict(channel(target, pki.caPem(), tokens.predict())));
         assertCode(Status.Code.UNAUTHENTICATED, () -> predict(channel(target, pki.caPem(), null)));
 
         TestPki other = TestPki.create(Files.createDirectories(dir.resolve("other")), "untrusted");
-        assertCode(Status.Code.UNAVAILABLE, () -> predict(channel(target, other.caPem(), "predict.token")));
-        assertCode(Status.Code.UNAVAILABLE, () -> predict(channel(target, null, "predict.token")));
+        assertCode(Status.Code.UNAVAILABLE, () -> predict(channel(target, other.caPem(), tokens.predict())));
+        assertCode(Status.Code.UNAVAILABLE, () -> predict(channel(target, null, tokens.predict())));
         // The certificate names localhost and 127.0.0.1, not this name.
         ManagedChannel wrongName = track(ClientSecurity.of("--", true, pki.caPem(), null, null,
-                dir.resolve("predict.token"), "elsewhere.example", Duration.ZERO).channel(target));
+                tokens.predict(), "elsewhere.example", Duration.ZERO).channel(target));
         assertCode(Status.Code.UNAVAILABLE, () -> predict(wrongName));
     }
 
@@ -185,7 +181,7 @@ class SecureServiceServerTest {
 
     @Test
     void theProbePortAnswersOnlyTheOverallStatusWithoutCredentials() throws Exception {
-        ServiceServer server = start("--auth-tokens", dir.resolve("tokens").toString(), "--tls-cert",
+        ServiceServer server = start("--auth-tokens", tokens.file().toString(), "--tls-cert",
                 serverCert.cert().toString(), "--tls-key", serverCert.key().toString());
         ManagedChannel probe = track(NettyChannelBuilder.forAddress("127.0.0.1", server.healthPort()).usePlaintext()
                 .build());
@@ -201,7 +197,7 @@ class SecureServiceServerTest {
         assertEquals("--host 0.0.0.0 is not a loopback address: serving it to the network needs --auth-tokens FILE"
                 + " or --tls-client-ca FILE, or an explicit --insecure", e.getMessage());
         options("--host", "0.0.0.0", "--insecure").resolve().close();
-        options("--host", "0.0.0.0", "--auth-tokens", dir.resolve("tokens").toString()).resolve().close();
+        options("--host", "0.0.0.0", "--auth-tokens", tokens.file().toString()).resolve().close();
         options("--host", "localhost").resolve().close();
         assertThrows(IllegalArgumentException.class, () -> options("--tls-cert", serverCert.cert().toString())
                 .resolve());
@@ -243,9 +239,8 @@ class SecureServiceServerTest {
         server.security().reloadNow();
     }
 
-    private ManagedChannel channel(String target, Path ca, String tokenFile) {
-        return track(ClientSecurity.of("--", false, ca, null, null, tokenFile == null ? null : dir.resolve(tokenFile),
-                null, Duration.ZERO).channel(target));
+    private ManagedChannel channel(String target, Path ca, Path tokenFile) {
+        return track(ClientSecurity.of("--", false, ca, null, null, tokenFile, null, Duration.ZERO).channel(target));
     }
 
     private ManagedChannel mtls(String target, TestPki.Issued client) {
@@ -282,33 +277,5 @@ class SecureServiceServerTest {
     private static void assertCode(Status.Code expected, org.junit.jupiter.api.function.Executable call) {
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class, call);
         assertEquals(expected, e.getStatus().getCode(), String.valueOf(e.getStatus()));
-    }
-
-    private static List<String> listServices(ManagedChannel channel) throws Exception {
-        CompletableFuture<List<String>> names = new CompletableFuture<>();
-        StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(channel).serverReflectionInfo(
-                new StreamObserver<>() {
-                    @Override
-                    public void onNext(ServerReflectionResponse r) {
-                        List<String> out = new ArrayList<>();
-                        r.getListServicesResponse().getServiceList().forEach(s -> out.add(s.getName()));
-                        names.complete(out);
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        names.completeExceptionally(t);
-                    }
-
-                    @Override
-                    public void onCompleted() {}
-                });
-        requests.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
-        requests.onCompleted();
-        try {
-            return names.get(10, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw (Exception) e.getCause();
-        }
     }
 }

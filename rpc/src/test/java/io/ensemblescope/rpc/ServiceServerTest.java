@@ -65,7 +65,8 @@ class ServiceServerTest {
         }
     }
 
-    private static List<String> listServices(ManagedChannel channel) {
+    /** The services reflection lists; a refused call throws its {@code StatusRuntimeException}. */
+    static List<String> listServices(ManagedChannel channel) throws Exception {
         CompletableFuture<List<String>> names = new CompletableFuture<>();
         StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(channel).serverReflectionInfo(
                 new StreamObserver<>() {
@@ -86,6 +87,10 @@ class ServiceServerTest {
                 });
         requests.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
         requests.onCompleted();
-        return names.join();
+        try {
+            return names.get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
     }
 }

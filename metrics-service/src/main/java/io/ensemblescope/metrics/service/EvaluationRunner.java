@@ -18,6 +18,7 @@ import io.ensemblescope.datasets.ImageDataset;
 import io.ensemblescope.metrics.evaluation.EvaluationLimits;
 import io.ensemblescope.metrics.evaluation.EvaluationSession;
 import io.ensemblescope.rpc.Statuses;
+import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -244,6 +245,13 @@ public final class EvaluationRunner {
                 throw new TimeoutException("inference: no response for " + IDLE_TIMEOUT_SECONDS + " s");
             }
             if (m instanceof Throwable t) {
+                Status.Code code = Status.fromThrowable(t).getCode();
+                if (code == Status.Code.UNAUTHENTICATED || code == Status.Code.PERMISSION_DENIED) {
+                    // The caller's own credentials were fine; this service's were not: not the caller's status.
+                    throw new IllegalStateException("inference: the inference service refused this metrics service's"
+                            + " credentials (--inference-token-file, --inference-tls-*): " + code + " "
+                            + Status.fromThrowable(t).getDescription(), t);
+                }
                 throw t instanceof Exception e ? e : new IllegalStateException(t);
             }
             if (m == END) {

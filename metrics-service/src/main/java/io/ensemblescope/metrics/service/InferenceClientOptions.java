@@ -30,7 +30,7 @@ public final class InferenceClientOptions {
             description = "Bearer token (role predict suffices) sent to inference services.")
     Path tokenFile;
 
-    /** The client security these options describe; its files are reread every {@code reload}. */
+    /** The client security these options describe; its files are reread every {@code reload} (zero: never). */
     ClientSecurity resolve(Duration reload) {
         return ClientSecurity.of("--inference-", tls, ca, cert, key, tokenFile, null, reload);
     }

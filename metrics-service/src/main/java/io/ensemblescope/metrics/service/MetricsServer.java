@@ -12,7 +12,6 @@ import io.ensemblescope.rpc.ServiceServer;
 import io.ensemblescope.rpc.StoreOption;
 import io.ensemblescope.rpc.security.ClientSecurity;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -61,17 +60,21 @@ public final class MetricsServer implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        start().blockUntilShutdown();
+        return 0;
+    }
+
+    /** Builds and starts the server with this command's options; the caller stops it. */
+    public ServiceServer start() throws java.io.IOException {
         // WeightDiversity reads checkpoints from the store the trainer writes.
         CheckpointStore checkpoints = new CheckpointStore(store.readable());
-        ServiceServer server = start(listen, InferenceChannels.with(inferenceClient.resolve(Duration.ofSeconds(60))),
+        return start(listen, InferenceChannels.with(inferenceClient.resolve(listen.reloadPeriod())),
                 InferenceTargets.of(inferenceTarget, namedInferenceTargets),
                 new EvaluationLimits(EvaluationLimits.DEFAULT.maxMembers(), EvaluationLimits.DEFAULT.maxSplits(),
                         maxSamples),
                 new CatalogDataSource(DatasetCatalog.shared(), DataDirectories.fromEnvironment(System::getenv)
                         .with(DataDirectories.of(dataDirs))),
                 new StoreCheckpointWeights(checkpoints));
-        server.blockUntilShutdown();
-        return 0;
     }
 
     /** Builds and starts the server with only a default inference target ("" for none). */

@@ -8,7 +8,9 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
+import io.grpc.inprocess.AnonymousInProcessSocketAddress;
 import io.grpc.inprocess.InProcessSocketAddress;
+import java.net.SocketAddress;
 import java.security.cert.Certificate;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
@@ -40,8 +42,7 @@ public final class AuthInterceptor implements ServerInterceptor {
         String method = call.getMethodDescriptor().getFullMethodName();
         Caller caller;
         try {
-            caller = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR) instanceof InProcessSocketAddress
-                    ? Caller.IN_PROCESS
+            caller = inProcess(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR)) ? Caller.IN_PROCESS
                     : authenticator.authenticate(headers.get(AUTHORIZATION), peerCertificates(call));
             Authenticator.authorize(caller, AccessPolicy.required(method), method);
         } catch (AccessDenied e) {
@@ -50,6 +51,10 @@ public final class AuthInterceptor implements ServerInterceptor {
             return new ServerCall.Listener<>() {};
         }
         return Contexts.interceptCall(Context.current().withValue(CALLER, caller), call, headers, next);
+    }
+
+    private static boolean inProcess(SocketAddress peer) {
+        return peer instanceof InProcessSocketAddress || peer instanceof AnonymousInProcessSocketAddress;
     }
 
     private static Certificate[] peerCertificates(ServerCall<?, ?> call) {

@@ -27,7 +27,7 @@ public final class ClientSecurity implements AutoCloseable {
     private final TlsIdentity identity;
     private final ClientToken token;
     private final String serverName;
-    private AutoCloseable reloading = () -> {};
+    private Reloads.Handle reloading = Reloads.Handle.NONE;
 
     private ClientSecurity(boolean tls, TlsTrust trust, TlsIdentity identity, ClientToken token, String serverName) {
         this.tls = tls;
@@ -115,11 +115,7 @@ public final class ClientSecurity implements AutoCloseable {
     /** Stops reloading the files (channels keep the material they have). */
     @Override
     public void close() {
-        try {
-            reloading.close();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        reloading.close();
     }
 
     private static <T extends Reloadable> T add(List<Reloadable> sources, T source) {

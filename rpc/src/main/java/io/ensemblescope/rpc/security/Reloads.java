@@ -20,13 +20,21 @@ public final class Reloads {
 
     private Reloads() {}
 
+    /** A scheduled reload; closing it stops the reloading. */
+    public interface Handle extends AutoCloseable {
+        Handle NONE = () -> {};
+
+        @Override
+        void close();
+    }
+
     /**
      * Calls {@link Reloadable#reloadIfChanged()} on each of {@code sources} every {@code period} until the returned
      * handle is closed. A zero or negative period schedules nothing.
      */
-    public static AutoCloseable every(Duration period, List<? extends Reloadable> sources) {
+    public static Handle every(Duration period, List<? extends Reloadable> sources) {
         if (period.isZero() || period.isNegative() || sources.isEmpty()) {
-            return () -> {};
+            return Handle.NONE;
         }
         List<Reloadable> copy = List.copyOf(sources);
         ScheduledFuture<?> task = THREAD.scheduleWithFixedDelay(() -> {

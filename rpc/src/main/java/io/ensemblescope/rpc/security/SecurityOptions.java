@@ -57,6 +57,11 @@ public final class SecurityOptions {
         return resolved;
     }
 
+    /** How often files are read again; also what a server's own clients use (the metrics service's). */
+    public Duration reloadPeriod() {
+        return Duration.ofSeconds(Math.max(0, reloadSeconds));
+    }
+
     private ServerSecurity build() {
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new IllegalArgumentException("--tls-cert and --tls-key go together");
@@ -77,7 +82,7 @@ public final class SecurityOptions {
         Authenticator authenticator = tokens == null && roles.isEmpty() ? null
                 : new Authenticator(tokens == null ? null : tokens::tokens, roles);
         return ServerSecurity.of(host.strip(), identity, clientCa, authenticator, insecure, sources)
-                .reloadEvery(Duration.ofSeconds(reloadSeconds));
+                .reloadEvery(reloadPeriod());
     }
 
     private static <T extends Reloadable> T add(List<Reloadable> sources, T source) {

@@ -32,7 +32,7 @@ public final class ServerSecurity implements AutoCloseable {
     private final TlsTrust clientCa;
     private final Authenticator authenticator;
     private final List<Reloadable> reloadable = new ArrayList<>();
-    private AutoCloseable reloading = () -> {};
+    private Reloads.Handle reloading = Reloads.Handle.NONE;
 
     private ServerSecurity(String host, TlsIdentity identity, TlsTrust clientCa, Authenticator authenticator) {
         this.host = host;
@@ -143,10 +143,6 @@ public final class ServerSecurity implements AutoCloseable {
     /** Stops reloading files. */
     @Override
     public void close() {
-        try {
-            reloading.close();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        reloading.close();
     }
 }
