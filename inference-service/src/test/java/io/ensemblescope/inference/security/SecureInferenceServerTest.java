@@ -102,11 +102,8 @@ class SecureInferenceServerTest {
                 .withDeadlineAfter(60, TimeUnit.SECONDS);
         PredictResponse r = predict.predict(ServerHarness.pixels(TinyCheckpoints.SINGLE, 0, 2));
         assertEquals(2, r.getMemberProbabilities().getBatch());
-        // ReportOutcomes is data plane: it passes authorization (and fails, if at all, on its content).
-        StatusRuntimeException outcome = assertThrows(StatusRuntimeException.class,
-                () -> predict.reportOutcomes(ReportOutcomesRequest.getDefaultInstance()));
-        assertTrue(outcome.getStatus().getCode() != Status.Code.PERMISSION_DENIED
-                && outcome.getStatus().getCode() != Status.Code.UNAUTHENTICATED, outcome.getStatus().toString());
+        // ReportOutcomes is data plane: it passes authorization (an empty report is simply nothing to record).
+        predict.reportOutcomes(ReportOutcomesRequest.getDefaultInstance());
         var oip = GRPCInferenceServiceGrpc.newBlockingStub(channel(tokens.predict()))
                 .withDeadlineAfter(60, TimeUnit.SECONDS);
         ModelInferRequest.InferInputTensor.Builder input = ModelInferRequest.InferInputTensor.newBuilder()
