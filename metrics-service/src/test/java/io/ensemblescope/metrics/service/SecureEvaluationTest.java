@@ -151,7 +151,8 @@ class SecureEvaluationTest {
                 tokens.metrics().toString());
         EvaluationReport report = runEvaluation(client(metrics, tokens.admin()));
         assertEquals(200, report.getSplits(0).getSamples());
-        assertTrue(report.getSplits(0).getAccuracy() > 0.5, "a trained model: " + report.getSplits(0).getAccuracy());
+        double accuracy = report.getSplits(0).getAccuracy();
+        assertTrue(accuracy > 0.2, "a trained model beats chance (0.1): " + accuracy);
 
         StatusRuntimeException denied = assertThrows(StatusRuntimeException.class,
                 () -> runEvaluation(client(metrics, tokens.predict())));
