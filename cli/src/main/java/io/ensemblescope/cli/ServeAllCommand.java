@@ -3,6 +3,7 @@ package io.ensemblescope.cli;
 import io.ensemblescope.datasets.DataDirectories;
 import io.ensemblescope.rpc.StoreOption;
 import io.ensemblescope.rpc.security.SecurityOptions;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -35,8 +36,9 @@ final class ServeAllCommand implements Callable<Integer> {
         if (ports.length != 3 || metricsPorts.length != 3) {
             throw new IllegalArgumentException("--ports and --metrics-ports take three ports each");
         }
-        LocalServices services = LocalServices.start(store.writable(), device, ports, metricsPorts,
-                DataDirectories.NONE, security.resolve());
+        Path dir = store.writable();
+        LocalServices services = LocalServices.start(dir, device, ports, metricsPorts, DataDirectories.NONE,
+                security.resolve());
         System.out.println(services.describe());
         System.out.flush();
         services.blockUntilShutdown();

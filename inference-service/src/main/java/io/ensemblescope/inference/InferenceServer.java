@@ -114,6 +114,7 @@ public final class InferenceServer implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        listen.security(); // a refused --host or unreadable credentials fail before anything starts
         CheckpointStore checkpoints = new CheckpointStore(store.readable());
         PrometheusMeterRegistry registry = Meters.newRegistry("inference");
         Running running = start(listen, httpPort, maxInboundBytes, new InferenceEngine(checkpoints, options(), registry),

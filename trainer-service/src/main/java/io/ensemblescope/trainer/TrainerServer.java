@@ -79,6 +79,7 @@ public final class TrainerServer implements Callable<Integer> {
 
     /** Builds and starts the server with this command's options. */
     public ServiceServer start() throws Exception {
+        listen.security(); // a refused --host or unreadable credentials fail before anything starts
         Engines.offline();
         CheckpointStore checkpoints = new CheckpointStore(store.writable());
         PrometheusMeterRegistry registry = Meters.newRegistry("trainer");

@@ -66,6 +66,7 @@ public final class MetricsServer implements Callable<Integer> {
 
     /** Builds and starts the server with this command's options; the caller stops it. */
     public ServiceServer start() throws java.io.IOException {
+        listen.security(); // a refused --host or unreadable credentials fail before anything starts
         // WeightDiversity reads checkpoints from the store the trainer writes.
         CheckpointStore checkpoints = new CheckpointStore(store.readable());
         return start(listen, InferenceChannels.with(inferenceClient.resolve(listen.reloadPeriod())),
