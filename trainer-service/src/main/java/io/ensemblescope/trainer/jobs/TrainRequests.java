@@ -91,8 +91,10 @@ public final class TrainRequests {
                     + catalog.names());
         }
         Subset subset = d.getSubset() == io.ensemblescope.api.v1.Subset.TEST ? Subset.TEST : Subset.TRAIN;
-        return new DatasetRequest(d.getName(), subset, d.getOffset(), d.getLimit(), d.getShift(),
+        DatasetRequest request = new DatasetRequest(d.getName(), subset, d.getOffset(), d.getLimit(), d.getShift(),
                 dirs.resolve(d.getPath()).orElse(null), d.getSeed());
+        catalog.shifts().parse(request.shift()); // an unknown shift is refused now, not when the job runs
+        return request;
     }
 
     private static Method method(TrainRequest r) {
