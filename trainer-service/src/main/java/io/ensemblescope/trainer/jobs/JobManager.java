@@ -179,7 +179,7 @@ public final class JobManager implements AutoCloseable {
             job.publish(TrainEvent.newBuilder().setKind(TrainEvent.Kind.CANCELLED).setMember(-1)
                     .setMessage("cancelled").build());
         } catch (Exception | Error e) {
-            if (e instanceof LossGuard.DivergedException) {
+            if (e instanceof LossGuard.DivergedException || e instanceof IllegalArgumentException) {
                 log.warn("job {} failed: {}", job.id, e.getMessage()); // the request's fault, not the trainer's
             } else {
                 log.warn("job {} failed", job.id, e);
