@@ -51,13 +51,13 @@ public final class TrainerServer implements Callable<Integer> {
     @Option(names = "--max-queued-jobs", description = "Jobs waiting beyond this are refused (RESOURCE_EXHAUSTED).")
     int maxQueued = 64;
 
-    @Option(names = "--max-members", description = "Largest ensemble size k a request may ask for.")
+    @Option(names = "--limit-members", description = "Largest ensemble size k a request may ask for (default 32).")
     int maxMembers = TrainingLimits.DEFAULT.maxMembers();
 
-    @Option(names = "--max-batch-size", description = "Largest batch_size a request may ask for.")
+    @Option(names = "--limit-batch-size", description = "Largest batch_size a request may ask for (default 8192).")
     int maxBatchSize = TrainingLimits.DEFAULT.maxBatchSize();
 
-    @Option(names = "--max-epochs", description = "Largest epochs a request may ask for.")
+    @Option(names = "--limit-epochs", description = "Largest epochs a request may ask for (default 1000).")
     int maxEpochs = TrainingLimits.DEFAULT.maxEpochs();
 
     private ServiceServer server;

@@ -14,6 +14,7 @@ import io.ensemblescope.core.checkpoint.Manifest;
 import io.ensemblescope.datasets.catalog.DatasetCatalog;
 import io.ensemblescope.core.routines.JobSpec;
 import io.ensemblescope.core.routines.LossGuard;
+import io.ensemblescope.core.text.ClientText;
 import io.ensemblescope.core.routines.RunControl;
 import io.ensemblescope.core.routines.TrainingData;
 import io.ensemblescope.trainer.executor.JobContext;
@@ -179,7 +180,7 @@ public final class JobManager implements AutoCloseable {
             job.publish(TrainEvent.newBuilder().setKind(TrainEvent.Kind.CANCELLED).setMember(-1)
                     .setMessage("cancelled").build());
         } catch (Exception | Error e) {
-            if (e instanceof LossGuard.DivergedException) {
+            if (e instanceof LossGuard.DivergedException || e instanceof IllegalArgumentException) {
                 log.warn("job {} failed: {}", job.id, e.getMessage()); // the request's fault, not the trainer's
             } else {
                 log.warn("job {} failed", job.id, e);
@@ -214,7 +215,7 @@ public final class JobManager implements AutoCloseable {
     private TrainingJob find(String jobId) {
         TrainingJob job = jobs.get(jobId);
         if (job == null) {
-            throw new NoSuchElementException("job " + jobId + " not found");
+            throw new NoSuchElementException("job " + ClientText.quote(jobId) + " not found");
         }
         return job;
     }
