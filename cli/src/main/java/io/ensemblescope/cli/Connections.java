@@ -45,8 +45,9 @@ public final class Connections implements AutoCloseable {
         if (given != 0) {
             throw new IllegalArgumentException("give --trainer, --inference and --metrics together, or none");
         }
+        // The study resumes the interrupted jobs it needs itself (StudyRunner), none other in the background.
         LocalServices local = LocalServices.start(store, device, new int[3], new int[] {-1, -1, -1}, dataDirs,
-                ServerSecurity.loopback());
+                ServerSecurity.loopback(), false);
         return new Connections(local.trainerTarget(), local.inferenceTarget(), local.metricsTarget(), local,
                 ClientSecurity.PLAINTEXT);
     }
@@ -70,6 +71,11 @@ public final class Connections implements AutoCloseable {
 
     public boolean local() {
         return local != null;
+    }
+
+    /** The serving core of the inference service started in this process, if it was. */
+    public java.util.Optional<io.ensemblescope.inference.serving.InferenceEngine> localInference() {
+        return java.util.Optional.ofNullable(local).map(LocalServices::inferenceEngine);
     }
 
     @Override

@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 @Command(name = "escope", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
         description = "Train, serve and audit efficient neural-network ensembles.",
         subcommands = {VersionCommand.class, TrainCommand.class, ModelsCommand.class, EvaluateCommand.class,
-            BenchCommand.class, Cifar10CCommand.class, ReproduceCommand.class})
+            BenchCommand.class, Cifar10CCommand.class, ReproduceCommand.class,
+            io.ensemblescope.cli.loadtest.LoadtestCommand.class})
 public final class Escope {
 
     public static void main(String[] args) {

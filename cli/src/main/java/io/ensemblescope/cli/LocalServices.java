@@ -49,18 +49,22 @@ public final class LocalServices implements AutoCloseable {
      * @param metricsPorts their Prometheus ports (0: any free port, negative: none)
      */
     public static LocalServices start(Path store, String device, int[] ports, int[] metricsPorts) throws Exception {
-        return start(store, device, ports, metricsPorts, DataDirectories.NONE, ServerSecurity.loopback());
+        return start(store, device, ports, metricsPorts, DataDirectories.NONE, ServerSecurity.loopback(), true);
     }
 
     /**
-     * As above, the metrics service offering {@code dataDirs} as the data directories datasets may name, every port
-     * bound and secured as {@code security} says.
+     * @param dataDirs the data directories the metrics service offers to the datasets an evaluation names
+     * @param security how every port is bound and secured
+     * @param resumeInterrupted whether the trainer resumes interrupted jobs of the store when it starts (a server
+     *     does; a command that submits its own jobs resumes the ones it needs itself)
      */
     public static LocalServices start(Path store, String device, int[] ports, int[] metricsPorts,
-                                      DataDirectories dataDirs, ServerSecurity security) throws Exception {
+                                      DataDirectories dataDirs, ServerSecurity security, boolean resumeInterrupted)
+            throws Exception {
         Engines.offline();
         Device dev = Engines.device(device);
-        ServiceServer trainer = TrainerServer.start(listen(ports, metricsPorts, 0, security), store, device);
+        ServiceServer trainer = TrainerServer.start(listen(ports, metricsPorts, 0, security), store, device,
+                resumeInterrupted);
         InferenceServer.Running inference = null;
         String inProcess = "escope-inference-" + UUID.randomUUID();
         try {
@@ -94,6 +98,11 @@ public final class LocalServices implements AutoCloseable {
 
     public String inferenceTarget() {
         return target(inference.server());
+    }
+
+    /** The in-process inference service's serving core (for memory probes). */
+    public io.ensemblescope.inference.serving.InferenceEngine inferenceEngine() {
+        return inference.engine();
     }
 
     public String metricsTarget() {

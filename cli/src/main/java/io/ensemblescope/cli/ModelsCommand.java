@@ -1,5 +1,7 @@
 package io.ensemblescope.cli;
 
+import io.ensemblescope.cli.config.Defaults;
+
 import io.ensemblescope.api.v1.Checkpoint;
 import io.ensemblescope.api.v1.ListCheckpointsRequest;
 import io.ensemblescope.api.v1.TrainerServiceGrpc;

@@ -9,6 +9,9 @@ import io.ensemblescope.cli.reproduce.PaperNumbers;
 import io.ensemblescope.cli.reproduce.StudyPlan;
 import io.ensemblescope.cli.reproduce.StudyRunner;
 import io.ensemblescope.datasets.DataDirectories;
+import io.ensemblescope.api.v1.TrainerServiceGrpc;
+import io.ensemblescope.cli.loadtest.ServerProbe;
+import io.ensemblescope.cli.reproduce.CostMeasurement;
 import io.ensemblescope.datasets.DatasetFetcher;
 import io.ensemblescope.datasets.DatasetRequest;
 import io.ensemblescope.datasets.Subset;
@@ -72,6 +75,10 @@ public final class ReproduceCommand implements Callable<Integer> {
 
 
 
+    @Option(names = "--no-cost", description = "Skip the Cost section (latency, throughput and memory of every method,"
+            + " measured after the study: up to 60 s, 20 s with --quick).")
+    boolean noCost;
+
     @Option(names = "--out", description = "Report directory (default reports/<study>-<time>).")
     Path out;
 
@@ -88,12 +95,17 @@ public final class ReproduceCommand implements Callable<Integer> {
         }
         try (Connections c = services.open(dataDirectories())) {
             long start = System.nanoTime();
-            StudyResults results = new StudyRunner(c.trainer(), c.inference(), c.metrics(),
-                    inferenceFromMetrics != null ? inferenceFromMetrics : "", retrain, System.err)
-                    .run(plan)
+            StudyRunner runner = new StudyRunner(c.trainer(), c.inference(), c.metrics(),
+                    inferenceFromMetrics != null ? inferenceFromMetrics : "", retrain, System.err);
+            StudyResults results = runner.run(plan)
                     .withNotes(plan.notes())
                     .withReferences(study.equals("cifar10") ? List.of(PaperNumbers.cifar10())
                             : List.of(MnistReference.table()));
+            if (!noCost) {
+                results = results.withCost(new CostMeasurement(TrainerServiceGrpc.newBlockingStub(c.trainer()),
+                        c.inferenceTarget(), c.localInference().map(ServerProbe::new).orElse(null), quick, System.err)
+                        .measure(plan, runner.firstSeedCheckpoints()));
+            }
             ReportWriter.Written written = new ReportWriter().write(results, dir);
             String comparison = Comparison.markdown(results);
             String rerun = rerunSection(plan, (System.nanoTime() - start) / 1e9);

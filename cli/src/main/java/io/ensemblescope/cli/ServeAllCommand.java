@@ -38,7 +38,7 @@ final class ServeAllCommand implements Callable<Integer> {
         }
         Path dir = store.writable();
         LocalServices services = LocalServices.start(dir, device, ports, metricsPorts, DataDirectories.NONE,
-                security.resolve());
+                security.resolve(), true);
         System.out.println(services.describe());
         System.out.flush();
         services.blockUntilShutdown();

@@ -1,5 +1,7 @@
 package io.ensemblescope.cli;
 
+import io.ensemblescope.cli.config.Defaults;
+
 import io.ensemblescope.datasets.DataDirectories;
 import io.ensemblescope.rpc.security.ClientOptions;
 import java.nio.file.Path;

@@ -14,13 +14,15 @@ final class Targets {
 
     /**
      * A trainer channel: to {@code target} with the security {@code client} describes, else to a trainer started
-     * here on loopback; closing it stops the in-process trainer if one was started.
+     * here on loopback; closing it stops the in-process trainer if one was started. An in-process trainer leaves
+     * interrupted jobs alone: a command trains its own job (or the one named by {@code train --resume}), never others
+     * in the background.
      */
     static Trainer trainer(String target, ClientOptions client, Path store, String device) throws Exception {
         if (target != null) {
             return new Trainer(client.channel(target), null);
         }
-        ServiceServer local = TrainerServer.start(0, -1, store, device);
+        ServiceServer local = TrainerServer.start(0, -1, store, device, false);
         return new Trainer(ClientSecurity.PLAINTEXT.channel("127.0.0.1:" + local.port()), local);
     }
 

@@ -1,10 +1,16 @@
 package io.ensemblescope.cli;
 
+import io.ensemblescope.cli.config.Defaults;
+
 import io.ensemblescope.api.v1.BatchEnsembleOptions;
 import io.ensemblescope.api.v1.BatchMode;
 import io.ensemblescope.api.v1.DatasetSpec;
 import io.ensemblescope.api.v1.ExecutorKind;
 import io.ensemblescope.api.v1.FastWeightInit;
+import io.ensemblescope.api.v1.GetJobRequest;
+import io.ensemblescope.api.v1.Job;
+import io.ensemblescope.api.v1.JobState;
+import io.ensemblescope.api.v1.ListJobsRequest;
 import io.ensemblescope.api.v1.LrSchedule;
 import io.ensemblescope.api.v1.Method;
 import io.ensemblescope.api.v1.OptimizerKind;
@@ -52,8 +58,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--device", description = "auto, cpu, gpu or gpu:N.")
     String device = "auto";
 
-    @Option(names = "--name", description = "Model name in the checkpoint store.")
+    @Option(names = "--name", description = "Model name in the checkpoint store (required unless --resume).")
     String name;
+
+    @Option(names = "--resume", paramLabel = "JOB", description = "Resume the interrupted job JOB from its snapshots "
+            + "(or follow it when a trainer is already running it); its recorded options are used.")
+    String resume;
 
     @Option(names = "--method", description = "single, mc-dropout, deep-ensemble or batch-ensemble.")
     String method = "batch-ensemble";
@@ -133,19 +143,52 @@ final class TrainCommand implements Callable<Integer> {
             }
             return io.ensemblescope.trainer.executor.RunMain.run(jobDir, member, device, System.out);
         }
+        if (resume != null) {
+            return resume();
+        }
         if (name == null) {
             throw new IllegalArgumentException("--name is required");
         }
         TrainRequest request = request();
         try (Targets.Trainer t = Targets.trainer(trainer, client, trainer == null ? Defaults.store(store) : null,
                 device)) {
-            Iterator<TrainEvent> events = TrainerServiceGrpc.newBlockingStub(t.channel()).startTraining(request);
-            int runs = request.getMethod() == Method.DEEP_ENSEMBLE ? members : 1;
-            TrainEvent done = TrainingProgress.follow(events, new ProgressBar(System.err, "train " + name), runs);
-            System.out.printf(Locale.ROOT, "%s/%s validation accuracy %.4f%n", done.getCheckpoint().getName(),
-                    done.getCheckpoint().getVersion(), done.getValidationAccuracy());
-            return 0;
+            TrainerServiceGrpc.TrainerServiceBlockingStub stub = TrainerServiceGrpc.newBlockingStub(t.channel());
+            noteInterrupted(stub, name);
+            return follow(stub.startTraining(request), request);
         }
+    }
+
+    /** Resumes (or follows) job {@code --resume} with the request it was submitted with. */
+    private int resume() throws Exception {
+        try (Targets.Trainer t = Targets.trainer(trainer, client, trainer == null ? Defaults.store(store) : null,
+                device)) {
+            TrainerServiceGrpc.TrainerServiceBlockingStub stub = TrainerServiceGrpc.newBlockingStub(t.channel());
+            Job job = stub.getJob(GetJobRequest.newBuilder().setJobId(resume).build());
+            TrainRequest recorded = job.getRequest();
+            System.err.printf(Locale.ROOT, "job %s (model %s) is %s after epoch %d of %d%n", resume,
+                    recorded.getModelName(), job.getState(), job.getEpochsCompleted(), recorded.getEpochs());
+            return follow(stub.startTraining(TrainRequest.newBuilder().setResumeJobId(resume).build()), recorded);
+        }
+    }
+
+    /** Points at interrupted jobs of the same model, which this command does not resume on its own. */
+    private static void noteInterrupted(TrainerServiceGrpc.TrainerServiceBlockingStub stub, String model) {
+        for (Job j : stub.listJobs(ListJobsRequest.getDefaultInstance()).getJobsList()) {
+            if (j.getState() == JobState.INTERRUPTED && j.getRequest().getModelName().equals(model)) {
+                System.err.printf(Locale.ROOT, "note: job %s of model %s was interrupted after epoch %d of %d; "
+                        + "`escope train --resume %s` continues it%n", j.getJobId(), model, j.getEpochsCompleted(),
+                        j.getRequest().getEpochs(), j.getJobId());
+            }
+        }
+    }
+
+    private static int follow(Iterator<TrainEvent> events, TrainRequest request) {
+        int runs = request.getMethod() == Method.DEEP_ENSEMBLE ? request.getMembers() : 1;
+        TrainEvent done = TrainingProgress.follow(events, new ProgressBar(System.err,
+                "train " + request.getModelName()), runs);
+        System.out.printf(Locale.ROOT, "%s/%s validation accuracy %.4f%n", done.getCheckpoint().getName(),
+                done.getCheckpoint().getVersion(), done.getValidationAccuracy());
+        return 0;
     }
 
     TrainRequest request() {

@@ -31,6 +31,7 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule modulesImportOnlyWhatTheMapAllows = layeredArchitecture()
             .consideringOnlyDependenciesInAnyPackage("io.ensemblescope..")
+            .layer("files").definedBy("io.ensemblescope.files..")
             .layer("proto").definedBy(PROTO)
             .layer("rpc").definedBy(RPC)
             .layer("datasets").definedBy(DATASETS)
@@ -54,7 +55,10 @@ class ArchitectureTest {
                     "cli")
             .whereLayer("datasets").mayOnlyBeAccessedByLayers("core", "trainer-service", "inference-service",
                     "metrics-service", "cli")
-            .whereLayer("metrics-math").mayOnlyBeAccessedByLayers("metrics-service", "reports", "cli")
+            .whereLayer("metrics-math").mayOnlyBeAccessedByLayers("inference-service", "metrics-service", "reports",
+                    "cli")
+            .whereLayer("files").mayOnlyBeAccessedByLayers("datasets", "core", "trainer-service", "inference-service",
+                    "metrics-service", "cli")
             .whereLayer("rpc").mayOnlyBeAccessedByLayers("trainer-service", "inference-service", "metrics-service",
                     "cli")
             .whereLayer("proto").mayOnlyBeAccessedByLayers("rpc", "trainer-service", "inference-service",

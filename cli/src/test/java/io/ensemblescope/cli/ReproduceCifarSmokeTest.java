@@ -9,10 +9,12 @@ import io.ensemblescope.cli.reproduce.CifarStudy;
 import io.ensemblescope.cli.reproduce.CifarStudy.Scale;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The CIFAR study at smoke scale, end to end through the three services, as CI runs it. */
+@Tag("slow") // minutes of ResNet training; run with -Pslow (README)
 class ReproduceCifarSmokeTest {
 
     @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static io.ensemblescope.cli.EscopeRun.escope;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,13 +13,10 @@ import io.ensemblescope.rpc.security.ServerSecurity;
 import io.ensemblescope.testing.TestPki;
 import io.ensemblescope.testing.TestTokens;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,7 +27,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The main job as a user runs it: {@code escope reproduce --quick} in-process, then against services started as
@@ -43,31 +40,11 @@ class ReproduceQuickTest {
     @TempDir
     static Path reports;
 
-    private record Run(int exit, String out, String err) {}
-
-    private static Run escope(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream stdout = System.out;
-        PrintStream stderr = System.err;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            CommandLine cl = Escope.commandLine();
-            cl.setErr(new java.io.PrintWriter(System.err, true));
-            int exit = cl.execute(args);
-            return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(stdout);
-            System.setErr(stderr);
-        }
-    }
-
     @Test
     @Order(1)
     void quickReproduceWritesAReportWithFourMethodsAndPlots() throws Exception {
         Path dir = reports.resolve("in-process");
-        Run run = escope("reproduce", "--quick", "--store", store.toString(), "--out", dir.toString());
+        EscopeRun run = escope("reproduce", "--quick", "--store", store.toString(), "--out", dir.toString());
         assertEquals(0, run.exit(), run.err());
         String md = Files.readString(dir.resolve("report.md"));
         for (String method : List.of("Single", "MC Dropout", "Deep Ensemble (k=4)", "BatchEnsemble (k=4)")) {
@@ -98,14 +75,31 @@ class ReproduceQuickTest {
             assertNotNull(img, p + " decodes");
             assertTrue(img.getWidth() > 100 && img.getHeight() > 100);
         }
+        assertCostSection(md, json, dir, true);
     }
 
-    /** A non-zero exit whose stderr is one line, mentioning {@code what}, with no stack trace. */
-    private static void assertOneLineError(Run run, String what) {
-        assertNotEquals(0, run.exit());
-        List<String> lines = run.err().strip().lines().toList();
-        assertEquals(1, lines.size(), run.err());
-        assertTrue(lines.get(0).startsWith("escope: ") && lines.get(0).contains(what), run.err());
+    /** Every method's cost measured; parameters as the architecture dictates; quality-vs-cost plots written. */
+    private static void assertCostSection(String md, JsonNode json, Path dir, boolean inProcess) {
+        assertTrue(md.contains("## Cost") && md.contains("Quality for the price"), "the Cost section");
+        JsonNode cost = json.get("cost").get("methods");
+        assertEquals(4, cost.size(), cost.toString());
+        for (JsonNode m : cost) {
+            assertTrue(m.get("flops_per_sample").asDouble() > 0 && m.get("weight_bytes").asLong() > 0, m.toString());
+            for (String batch : List.of("batch1", "batch32")) {
+                JsonNode l = m.get(batch);
+                assertTrue(l.get("requests").asLong() > 0 && l.get("p50").asDouble() > 0
+                        && l.get("p99").asDouble() >= l.get("p50").asDouble(), batch + " " + m);
+            }
+            assertTrue(m.get("peak_samples_per_second").asDouble() > 0, m.toString());
+            assertEquals(inProcess, m.get("served_bytes").isNumber(), "served memory measured in-process only");
+        }
+        long single = cost.get("Single").get("parameters").asLong();
+        assertEquals(4 * single, cost.get("Deep Ensemble (k=4)").get("parameters").asLong());
+        assertEquals(single, cost.get("MC Dropout (T=8)").get("parameters").asLong());
+        assertTrue(cost.get("BatchEnsemble (k=4)").get("parameters").asLong() < 2 * single);
+        for (String plot : List.of("cost-quality-vs-latency.png", "cost-quality-vs-memory.png")) {
+            assertTrue(Files.isRegularFile(dir.resolve("plots").resolve(plot)), plot);
+        }
     }
 
     /** The "Disagr. (%)" cell of a method's row in the first (in-distribution) table. */
@@ -144,7 +138,7 @@ class ReproduceQuickTest {
                 .userObject();
         try (ServerSecurity security = serveAll.security.resolve();
              LocalServices services = LocalServices.start(store, "cpu", new int[] {0, 0, 0}, new int[] {0, 0, 0},
-                     io.ensemblescope.datasets.DataDirectories.NONE, security)) {
+                     io.ensemblescope.datasets.DataDirectories.NONE, security, true)) {
             for (String line : services.describe().split("\n")) {
                 assertTrue(line.contains(" grpcs 127.0.0.1:"), line);
                 String url = line.substring(line.indexOf("http://")).trim();
@@ -156,22 +150,23 @@ class ReproduceQuickTest {
             String[] remote = {"--trainer", services.trainerTarget(), "--inference", services.inferenceTarget(),
                     "--metrics", services.metricsTarget(), "--tls-ca", ca.caPem().toString()};
             Path dir = reports.resolve("remote");
-            Run run = escope(concat(new String[] {"reproduce", "--quick", "--out", dir.toString(), "--token-file",
+            EscopeRun run = escope(concat(new String[] {"reproduce", "--quick", "--out", dir.toString(), "--token-file",
                     adminToken.toString()}, remote));
             assertEquals(0, run.exit(), run.err());
             assertTrue(run.err().contains("reused"), "checkpoints of the same spec are reused");
             String md = Files.readString(dir.resolve("report.md"));
             assertTrue(md.contains("| BatchEnsemble (k=4)") && md.contains("This run's answer"));
+            assertCostSection(md, new ObjectMapper().readTree(dir.resolve("report.json").toFile()), dir, false);
 
             String[] trainer = {"--trainer", services.trainerTarget(), "--tls-ca", ca.caPem().toString()};
-            Run models = escope(concat(new String[] {"models", "--token-file", adminToken.toString()}, trainer));
+            EscopeRun models = escope(concat(new String[] {"models", "--token-file", adminToken.toString()}, trainer));
             assertEquals(0, models.exit(), models.err());
             assertTrue(models.out().contains("BATCH_ENSEMBLE"), models.out());
-            assertOneLineError(escope(concat(new String[] {"models"}, trainer)), "UNAUTHENTICATED");
-            assertOneLineError(escope(concat(new String[] {"models", "--token-file", predictToken.toString()},
-                    trainer)), "PERMISSION_DENIED");
-            assertOneLineError(escope("models", "--trainer", services.trainerTarget(), "--token-file",
-                    adminToken.toString()), "UNAVAILABLE");
+            escope(concat(new String[] {"models"}, trainer)).assertOneLineError("UNAUTHENTICATED");
+            escope(concat(new String[] {"models", "--token-file", predictToken.toString()}, trainer))
+                    .assertOneLineError("PERMISSION_DENIED");
+            escope("models", "--trainer", services.trainerTarget(), "--token-file", adminToken.toString())
+                    .assertOneLineError("UNAVAILABLE");
         }
     }
 
@@ -184,32 +179,32 @@ class ReproduceQuickTest {
     @Test
     @Order(3)
     void trainModelsAndEvaluateCommandsWorkOnTheStore() throws Exception {
-        Run train = escope("train", "--name", "cmd-single", "--method", "single", "--limit", "1000", "--epochs", "1",
+        EscopeRun train = escope("train", "--name", "cmd-single", "--method", "single", "--limit", "1000", "--epochs", "1",
                 "--store", store.toString(), "--device", "cpu");
         assertEquals(0, train.exit(), train.err());
         assertTrue(train.out().contains("cmd-single/v1"), train.out());
-        Run models = escope("models", "--store", store.toString());
+        EscopeRun models = escope("models", "--store", store.toString());
         assertEquals(0, models.exit(), models.err());
         assertTrue(models.out().contains("cmd-single") && models.out().contains("SINGLE"), models.out());
         Path dir = reports.resolve("evaluate");
-        Run evaluate = escope("evaluate", "cmd-single:v1", "--limit", "200", "--shifted", "rotate-30",
+        EscopeRun evaluate = escope("evaluate", "cmd-single:v1", "--limit", "200", "--shifted", "rotate-30",
                 "--store", store.toString(), "--out", dir.toString());
         assertEquals(0, evaluate.exit(), evaluate.err());
         assertTrue(Files.readString(dir.resolve("report.md")).contains("rotate-30"));
-        Run missing = escope("evaluate", "no-such-model", "--store", store.toString());
+        EscopeRun missing = escope("evaluate", "no-such-model", "--store", store.toString());
         assertNotEquals(0, missing.exit());
-        assertOneLineError(missing, "NOT_FOUND");
+        missing.assertOneLineError("NOT_FOUND");
     }
 
     @Test
     @Order(4)
     void wrongFlagsAndUnreachableServicesGiveOneLineErrors() {
-        assertOneLineError(escope("reproduce", "--seeds", "0", "--store", store.toString()), "--seeds");
-        assertOneLineError(escope("reproduce", "--trainer", "127.0.0.1:1"), "together");
-        assertOneLineError(escope("reproduce", "--quick", "--trainer", "127.0.0.1:1", "--inference", "127.0.0.1:1",
-                "--metrics", "127.0.0.1:1"), "unreachable");
+        escope("reproduce", "--seeds", "0", "--store", store.toString()).assertOneLineError("--seeds");
+        escope("reproduce", "--trainer", "127.0.0.1:1").assertOneLineError("together");
+        escope("reproduce", "--quick", "--trainer", "127.0.0.1:1", "--inference", "127.0.0.1:1",
+                "--metrics", "127.0.0.1:1").assertOneLineError("unreachable");
 
-        Run unknown = escope("reproduce", "--frobnicate");
+        EscopeRun unknown = escope("reproduce", "--frobnicate");
         assertNotEquals(0, unknown.exit());
     }
 }

@@ -1,21 +1,19 @@
 package io.ensemblescope.datasets;
 
+import io.ensemblescope.files.AtomicFiles;
+import io.ensemblescope.files.ExclusiveLock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -217,7 +215,7 @@ public final class DatasetFetcher {
 
     private DatasetFiles fetchIntoCache(FetchSpec spec) throws IOException {
         Files.createDirectories(cacheRoot);
-        try (CacheLock lock = CacheLock.acquire(cacheRoot, spec.name())) {
+        try (ExclusiveLock lock = ExclusiveLock.acquire(cacheRoot.resolve(".locks").resolve(spec.name() + ".lock"))) {
             // Another thread or process may have fetched it while we waited for the lock.
             try {
                 return verifiedCache(spec);
@@ -234,9 +232,9 @@ public final class DatasetFetcher {
                     Files.move(target, scratch.resolve("replaced"), StandardCopyOption.ATOMIC_MOVE);
                 }
                 Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE);
-                fsync(cacheRoot);
+                AtomicFiles.fsyncDirectory(cacheRoot);
             } finally {
-                deleteTree(scratch);
+                AtomicFiles.deleteTree(scratch);
             }
             return verifiedCache(spec);
         }
@@ -263,11 +261,11 @@ public final class DatasetFetcher {
             Path file = files.get(f.name());
             String sha = f.sha256() != null ? requireSha(file, f.sha256()) : Checksums.sha256(file);
             sums.put(f.name(), sha);
-            fsync(file);
+            AtomicFiles.fsync(file);
         }
         CacheManifest.write(staged, sums);
-        fsync(staged.resolve(CacheManifest.FILE_NAME));
-        fsync(staged);
+        AtomicFiles.fsync(staged.resolve(CacheManifest.FILE_NAME));
+        AtomicFiles.fsyncDirectory(staged);
         return staged;
     }
 
@@ -276,7 +274,7 @@ public final class DatasetFetcher {
         try (DirectoryStream<Path> stale = Files.newDirectoryStream(cacheRoot,
                 SCRATCH_PREFIX + spec.name() + "-*")) {
             for (Path dir : stale) {
-                deleteTree(dir);
+                AtomicFiles.deleteTree(dir);
             }
         }
     }
@@ -288,28 +286,5 @@ public final class DatasetFetcher {
                     + ", expected " + expected);
         }
         return actual;
-    }
-
-    private static void fsync(Path path) throws IOException {
-        boolean dir = Files.isDirectory(path);
-        try (FileChannel ch = FileChannel.open(path, dir ? StandardOpenOption.READ : StandardOpenOption.WRITE)) {
-            ch.force(true);
-        } catch (IOException e) {
-            if (!dir) {
-                throw e;
-            }
-            // Some platforms cannot open directories for syncing; the rename is still atomic there.
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

@@ -76,6 +76,9 @@ final class MarkdownReport {
                     .forEach(note -> md.append("\n- ").append(note));
             md.append("\n\n");
         }
+        if (study.cost() != null) {
+            CostSection.markdown(md, study, agg);
+        }
         for (ReferenceTable reference : study.references()) {
             reference(md, reference);
         }

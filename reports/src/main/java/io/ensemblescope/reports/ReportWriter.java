@@ -34,7 +34,23 @@ public final class ReportWriter {
             written.addAll(methodPlots(method.getKey(), method.getValue(), agg, plots));
         }
         written.addAll(rocPlots(study, plots));
+        if (study.cost() != null) {
+            written.addAll(costPlots(study, agg, plots));
+        }
         return new Written(json, md, written);
+    }
+
+    /** NLL, ECE and OOD AUROC against p50 latency at B = 1 and against memory. */
+    private List<Path> costPlots(StudyResults study, StudyAggregates agg, Path dir) throws IOException {
+        CostSection.Basis basis = CostSection.basis(agg);
+        Map<String, MethodCost> methods = new LinkedHashMap<>(study.cost().methods());
+        methods.keySet().retainAll(study.methods().keySet());
+        java.util.function.Function<String, CostSection.Quality> quality = m -> CostSection.quality(agg, basis, m);
+        return List.of(
+                ChartFiles.png(CostCharts.qualityVs("Quality vs latency", "p50 latency at B = 1 (ms)", methods,
+                        c -> c.batch1().p50() / 1000, quality), dir, "cost-quality-vs-latency"),
+                ChartFiles.png(CostCharts.qualityVs("Quality vs memory", "served memory, else weights (MiB)",
+                        methods, c -> c.memoryBytes() / (1024.0 * 1024.0), quality), dir, "cost-quality-vs-memory"));
     }
 
     private List<Path> methodPlots(String method, List<SeedRun> runs, StudyAggregates agg, Path dir)

@@ -73,6 +73,9 @@ final class StudyJson {
             put(diversity, "mean_normalized_l2", agg.diversity(method, false));
         }
         root.set("references", JSON.valueToTree(study.references()));
+        if (study.cost() != null) {
+            root.set("cost", CostSection.json(study.cost()));
+        }
         try {
             return JSON.writeValueAsString(root);
         } catch (IOException ex) {

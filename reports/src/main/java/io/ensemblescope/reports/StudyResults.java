@@ -6,10 +6,11 @@ import java.util.Map;
 
 /**
  * A study: per method (in table order), the runs of its seeds; notes on the data behind the numbers (e.g. which OOD
- * set stands in for SVHN, the run's scale); and published reference numbers to print beside this run's.
+ * set stands in for SVHN, the run's scale); published reference numbers to print beside this run's; and what each
+ * method costs to serve (null when not measured).
  */
 public record StudyResults(String title, Map<String, List<SeedRun>> methods, List<String> notes,
-                           List<ReferenceTable> references) {
+                           List<ReferenceTable> references, CostTable cost) {
     public StudyResults {
         if (methods == null || methods.isEmpty()) {
             throw new IllegalArgumentException("methods: a study needs at least one method");
@@ -28,14 +29,18 @@ public record StudyResults(String title, Map<String, List<SeedRun>> methods, Lis
     }
 
     public StudyResults(String title, Map<String, List<SeedRun>> methods) {
-        this(title, methods, List.of(), List.of());
+        this(title, methods, List.of(), List.of(), null);
     }
 
     public StudyResults withNotes(List<String> newNotes) {
-        return new StudyResults(title, methods, newNotes, references);
+        return new StudyResults(title, methods, newNotes, references, cost);
     }
 
     public StudyResults withReferences(List<ReferenceTable> newReferences) {
-        return new StudyResults(title, methods, notes, newReferences);
+        return new StudyResults(title, methods, notes, newReferences, cost);
+    }
+
+    public StudyResults withCost(CostTable newCost) {
+        return new StudyResults(title, methods, notes, references, newCost);
     }
 }

@@ -19,7 +19,6 @@ import io.ensemblescope.trainer.jobs.TrainingLimits;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -60,20 +59,36 @@ public final class TrainerServer implements Callable<Integer> {
     @Option(names = "--limit-epochs", description = "Largest epochs a request may ask for (default 1000).")
     int maxEpochs = TrainingLimits.DEFAULT.maxEpochs();
 
+    @Option(names = "--resume-interrupted", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Resume jobs a shutdown or crash interrupted when the trainer starts (each is announced in "
+                    + "the log); with --no-resume-interrupted they wait for StartTraining with their resume_job_id.")
+    boolean resumeInterrupted = true;
+
     private ServiceServer server;
     private JobManager jobs;
 
     /** Starts a trainer on loopback {@code port} (0: any) with metrics on {@code metricsPort} (0: any, negative: none). */
     public static ServiceServer start(int port, int metricsPort, Path store, String device) throws Exception {
-        return start(new ServerOptions(port, metricsPort), store, device);
+        return start(port, metricsPort, store, device, true);
+    }
+
+    /**
+     * Like {@link #start(int, int, Path, String)}; {@code resumeInterrupted} false leaves interrupted jobs to an
+     * explicit resume (what a command that only lists or trains its own job wants).
+     */
+    public static ServiceServer start(int port, int metricsPort, Path store, String device,
+                                      boolean resumeInterrupted) throws Exception {
+        return start(new ServerOptions(port, metricsPort), store, device, resumeInterrupted);
     }
 
     /** Starts a trainer listening as {@code listen} says (ports, host, TLS, authorization). */
-    public static ServiceServer start(ServerOptions listen, Path store, String device) throws Exception {
+    public static ServiceServer start(ServerOptions listen, Path store, String device, boolean resumeInterrupted)
+            throws Exception {
         TrainerServer t = new TrainerServer();
         t.listen = listen;
         t.store.with(store);
         t.device = device;
+        t.resumeInterrupted = resumeInterrupted;
         return t.start();
     }
 
@@ -100,10 +115,7 @@ public final class TrainerServer implements Callable<Integer> {
                 .addService(new TrainerServiceImpl(jobs, checkpoints))
                 .beforeStop(jobs::close)
                 .build().start();
-        List<String> resumed = jobs.resumeUnfinished();
-        if (!resumed.isEmpty()) {
-            org.slf4j.LoggerFactory.getLogger(TrainerServer.class).info("resuming unfinished jobs {}", resumed);
-        }
+        jobs.recover(resumeInterrupted);
         return server;
     }
 

@@ -3,7 +3,10 @@ package io.ensemblescope.cli.reproduce;
 import io.ensemblescope.api.v1.DiversityReport;
 import io.ensemblescope.api.v1.EvaluationReport;
 import io.ensemblescope.api.v1.InferenceServiceGrpc;
+import io.ensemblescope.api.v1.Job;
+import io.ensemblescope.api.v1.JobState;
 import io.ensemblescope.api.v1.ListCheckpointsRequest;
+import io.ensemblescope.api.v1.ListJobsRequest;
 import io.ensemblescope.api.v1.LoadModelRequest;
 import io.ensemblescope.api.v1.Method;
 import io.ensemblescope.api.v1.MetricsServiceGrpc;
@@ -28,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Runs a study through the three services over gRPC: trains (or reuses) every method × seed on the trainer,
@@ -41,6 +45,7 @@ public final class StudyRunner {
     private final String inferenceTarget;
     private final boolean retrain;
     private final PrintStream progress;
+    private final Map<StudyMethod, ModelRef> firstSeed = new LinkedHashMap<>();
 
     /**
      * @param inferenceTarget which inference target configured on the metrics service evaluations use; empty for its
@@ -64,11 +69,17 @@ public final class StudyRunner {
             for (long seed : plan.seeds()) {
                 TrainRequest request = plan.request(method, seed);
                 ModelRef ref = checkpoint(request, method, seed);
+                firstSeed.putIfAbsent(method, ref);
                 runs.add(evaluateCheckpoint(plan, method, ref, seed));
             }
             rows.put(method.label(), runs);
         }
         return new StudyResults(plan.title(), rows);
+    }
+
+    /** Each method's checkpoint of the first seed of the last {@link #run}: what the Cost section measures. */
+    public Map<StudyMethod, ModelRef> firstSeedCheckpoints() {
+        return java.util.Collections.unmodifiableMap(firstSeed);
     }
 
     /** The latest checkpoint of this exact spec, trained now when there is none (or when retraining). */
@@ -84,9 +95,25 @@ public final class StudyRunner {
                 return latest.get().getRef();
             }
         }
-        Iterator<TrainEvent> events = trainer.startTraining(request);
+        Iterator<TrainEvent> events = trainer.startTraining(unfinished(request).map(job -> {
+            progress.printf("%-44s resuming job %s (%s after epoch %d)%n", label, job.getJobId(),
+                    job.getState().name().toLowerCase(Locale.ROOT), job.getEpochsCompleted());
+            return TrainRequest.newBuilder().setResumeJobId(job.getJobId()).build();
+        }).orElse(request));
         int runs = method.method() == Method.DEEP_ENSEMBLE ? method.members() : 1;
         return TrainingProgress.follow(events, new ProgressBar(progress, label), runs).getCheckpoint();
+    }
+
+    /**
+     * A job of exactly this request that a stopped study left interrupted, or that the trainer is running: resuming
+     * or following it beats training the same thing twice.
+     */
+    private Optional<Job> unfinished(TrainRequest request) {
+        return trainer.listJobs(ListJobsRequest.getDefaultInstance()).getJobsList().stream()
+                .filter(j -> j.getRequest().equals(request))
+                .filter(j -> j.getState() == JobState.INTERRUPTED || j.getState() == JobState.RUNNING
+                        || j.getState() == JobState.PENDING)
+                .findFirst();
     }
 
     /** Evaluates one checkpoint on the plan's sets and, for ensembles with member weights, its weight diversity. */

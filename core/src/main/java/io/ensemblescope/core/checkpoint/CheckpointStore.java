@@ -6,16 +6,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.ensemblescope.core.models.EnsembleNetwork;
 import io.ensemblescope.core.text.ClientText;
+import io.ensemblescope.files.AtomicFiles;
+import io.ensemblescope.files.ExclusiveLock;
+import io.ensemblescope.core.store.StoreLayout;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -27,15 +29,14 @@ import java.util.stream.Stream;
 /**
  * Versioned, immutable checkpoints: {@code <root>/<name>/<version>/manifest.json} plus one DJL parameter file per
  * replica. A version appears whole or not at all (built in a temp directory, fsynced, renamed); loading verifies
- * every file's size and sha256 and refuses a corrupt or partial version. Job work directories live under
- * {@code <root>/.jobs/}.
+ * every file's size and sha256 and refuses a corrupt or partial version. Names and layout: {@link StoreLayout}.
  * <p>Names and versions come from clients: a name is {@code [A-Za-z0-9][A-Za-z0-9._-]*}, a version {@code v<digits>},
  * and every path is followed to its real location and used only when that lies under the root, so neither a crafted
  * version nor a symlink reaches outside the store, and an outside directory looks exactly like a missing one. A
  * version whose manifest cannot be read is unavailable on its own; the rest of the store still lists and loads.
  */
 public final class CheckpointStore {
-    public static final String MANIFEST = "manifest.json";
+    public static final String MANIFEST = StoreLayout.MANIFEST;
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final Pattern VERSION = Pattern.compile("v\\d{1,18}");
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
@@ -51,9 +52,14 @@ public final class CheckpointStore {
         return root;
     }
 
+    /** Where the work directories of training jobs live. */
+    public Path jobsDir() {
+        return StoreLayout.jobsDir(root);
+    }
+
     /** Work directory of a training job. */
     public Path jobDir(String jobId) {
-        return root.resolve(".jobs").resolve(checkName(jobId, "job_id"));
+        return jobsDir().resolve(checkName(jobId, "job_id"));
     }
 
     /** Validates a model name, naming the field in the error. */
@@ -76,26 +82,43 @@ public final class CheckpointStore {
 
     /**
      * Writes a new version of {@code draft.name()} from the given replica parameter files and returns its manifest.
-     * Concurrent commits of one name are serialised by a lock file; each gets its own version.
+     * Concurrent commits of one name, in this process or others, are serialised by a lock; each gets its own version.
      */
     public Manifest commit(Manifest draft, List<Path> replicaParams) throws IOException {
+        return commit(draft, replicaParams, null);
+    }
+
+    /**
+     * Like {@link #commit(Manifest, List)}, but idempotent per job: when a version committed by {@code jobId} already
+     * exists (a crash came between the version's rename and the job's COMMITTED marker), returns it instead of
+     * committing a duplicate.
+     */
+    public Manifest commit(Manifest draft, List<Path> replicaParams, String jobId) throws IOException {
         String name = checkName(draft.name(), "model_name");
         Path modelDir = root.resolve(name);
         Files.createDirectories(modelDir);
-        Path tmp = modelDir.resolve(".tmp-" + UUID.randomUUID());
-        Files.createDirectory(tmp);
-        try {
-            List<Manifest.FileEntry> files = new ArrayList<>();
-            for (int i = 0; i < replicaParams.size(); i++) {
-                String file = Manifest.replicaFile(i);
-                Path target = tmp.resolve(file);
-                Files.copy(replicaParams.get(i), target);
-                AtomicFiles.fsync(target);
-                files.add(new Manifest.FileEntry(file, Files.size(target), Sha256.of(target)));
+        try (ExclusiveLock lock = ExclusiveLock.acquire(modelDir.resolve(StoreLayout.LOCK))) {
+            removeStaleCommits(modelDir);
+            if (jobId != null) {
+                Manifest existing = committedBy(name, jobId);
+                if (existing != null) {
+                    return existing;
+                }
             }
-            try (FileChannel lockFile = FileChannel.open(modelDir.resolve(".lock"), StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE);
-                 FileLock lock = lockFile.lock()) {
+            Path tmp = modelDir.resolve(StoreLayout.COMMIT_TEMP_PREFIX + UUID.randomUUID());
+            Files.createDirectory(tmp);
+            try {
+                List<Manifest.FileEntry> files = new ArrayList<>();
+                for (int i = 0; i < replicaParams.size(); i++) {
+                    String file = Manifest.replicaFile(i);
+                    Path target = tmp.resolve(file);
+                    Files.copy(replicaParams.get(i), target);
+                    AtomicFiles.fsync(target);
+                    files.add(new Manifest.FileEntry(file, Files.size(target), Sha256.of(target)));
+                }
+                if (jobId != null) {
+                    AtomicFiles.write(tmp.resolve(StoreLayout.VERSION_JOB), jobId.getBytes(StandardCharsets.UTF_8));
+                }
                 String version = "v" + (latestNumber(name) + 1);
                 Manifest manifest = draft.withVersion(version, files);
                 AtomicFiles.write(tmp.resolve(MANIFEST), JSON.writeValueAsBytes(manifest));
@@ -103,10 +126,64 @@ public final class CheckpointStore {
                 Files.move(tmp, modelDir.resolve(version), StandardCopyOption.ATOMIC_MOVE);
                 AtomicFiles.fsyncDirectory(modelDir);
                 return manifest;
+            } finally {
+                AtomicFiles.deleteTree(tmp);
             }
-        } finally {
-            deleteTree(tmp);
         }
+    }
+
+    /** The version of {@code name} that {@code jobId} committed, or null. */
+    private Manifest committedBy(String name, String jobId) throws IOException {
+        for (String v : versions(name)) {
+            Path dir = root.resolve(name).resolve(v);
+            Path job = dir.resolve(StoreLayout.VERSION_JOB);
+            if (Files.exists(job) && Files.readString(job, StandardCharsets.UTF_8).equals(jobId)
+                    && Files.exists(dir.resolve(MANIFEST))) {
+                return JSON.readValue(dir.resolve(MANIFEST).toFile(), Manifest.class);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Removes the half-built versions ({@code .tmp-*}) that commits killed mid-way left behind, in every model.
+     * Safe while other processes commit: each model's are removed under its commit lock. Returns how many.
+     */
+    public int removeStaleCommits() throws IOException {
+        if (!Files.isDirectory(root)) {
+            return 0;
+        }
+        int removed = 0;
+        try (Stream<Path> models = Files.list(root)) {
+            for (Path modelDir : models.filter(Files::isDirectory).toList()) {
+                String name = modelDir.getFileName().toString();
+                if (name.startsWith(".") || !hasStaleCommits(modelDir)) {
+                    continue;
+                }
+                try (ExclusiveLock lock = ExclusiveLock.acquire(modelDir.resolve(StoreLayout.LOCK))) {
+                    removed += removeStaleCommits(modelDir);
+                }
+            }
+        }
+        return removed;
+    }
+
+    private static boolean hasStaleCommits(Path modelDir) throws IOException {
+        try (DirectoryStream<Path> temps = Files.newDirectoryStream(modelDir, StoreLayout.COMMIT_TEMP_PREFIX + "*")) {
+            return temps.iterator().hasNext();
+        }
+    }
+
+    /** Call with the model's lock held: every commit holds it while its temp directory exists. */
+    private static int removeStaleCommits(Path modelDir) throws IOException {
+        int removed = 0;
+        try (DirectoryStream<Path> temps = Files.newDirectoryStream(modelDir, StoreLayout.COMMIT_TEMP_PREFIX + "*")) {
+            for (Path tmp : temps) {
+                AtomicFiles.deleteTree(tmp);
+                removed++;
+            }
+        }
+        return removed;
     }
 
     /** Manifests of every readable version, optionally of one name, by name then version. */
@@ -143,6 +220,11 @@ public final class CheckpointStore {
             }
         }
         return out;
+    }
+
+    /** A manifest from its JSON text, e.g. a trainer's {@code Checkpoint.manifest_json}. */
+    public static Manifest parseManifest(String json) throws IOException {
+        return JSON.readValue(json, Manifest.class);
     }
 
     /**
@@ -253,16 +335,5 @@ public final class CheckpointStore {
 
     private static long number(String version) {
         return Long.parseLong(version.substring(1));
-    }
-
-    static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

@@ -1,6 +1,8 @@
 package io.ensemblescope.core.checkpoint;
 
 import io.ensemblescope.core.models.NetworkSpec;
+import io.ensemblescope.core.checkpoint.EpochRecord;
+import io.ensemblescope.core.store.StoreLayout;
 import java.util.List;
 import java.util.Map;
 
@@ -37,7 +39,7 @@ public record Manifest(int formatVersion, String name, String version, NetworkSp
 
     /** Parameter file of replica i. */
     public static String replicaFile(int i) {
-        return "member-" + i + ".params";
+        return StoreLayout.replicaFile(i);
     }
 
     Manifest withVersion(String v, List<FileEntry> f) {

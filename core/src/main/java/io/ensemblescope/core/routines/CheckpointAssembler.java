@@ -5,8 +5,15 @@ import io.ensemblescope.datasets.ImageDataset;
 import io.ensemblescope.core.models.EnsembleNetwork;
 import io.ensemblescope.core.checkpoint.CheckpointStore;
 import io.ensemblescope.core.checkpoint.EpochRecord;
-import io.ensemblescope.core.checkpoint.Evaluation;
+import io.ensemblescope.core.routines.Evaluation;
 import io.ensemblescope.core.checkpoint.Manifest;
+import io.ensemblescope.core.checkpoint.EpochRecord;
+import io.ensemblescope.core.routines.Evaluation;
+import io.ensemblescope.core.routines.JobSpec;
+import io.ensemblescope.core.routines.LocalRuns;
+import io.ensemblescope.core.routines.RunFiles;
+import io.ensemblescope.core.routines.RunResult;
+import io.ensemblescope.core.routines.TrainingData;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -24,8 +31,18 @@ public final class CheckpointAssembler {
 
     private CheckpointAssembler() {}
 
+    /** Commits a new version from the finished runs in {@code workDir}. */
     public static Manifest assemble(CheckpointStore store, JobSpec job, TrainingData data, Path workDir)
             throws IOException {
+        return assemble(store, job, data, workDir, null);
+    }
+
+    /**
+     * Commits the version of job {@code jobId}, once: when the job already committed one (it crashed before
+     * recording that), returns that version.
+     */
+    public static Manifest assemble(CheckpointStore store, JobSpec job, TrainingData data, Path workDir,
+                                    String jobId) throws IOException {
         List<Path> params = new ArrayList<>();
         List<List<EpochRecord>> history = new ArrayList<>();
         double imagesPerSecond = 0;
@@ -47,7 +64,7 @@ public final class CheckpointAssembler {
                 train.numClasses(), train.classNames(), train.sampleShape(), train.normalization().mean(),
                 train.normalization().std(), job.dataset(), hyperparameters(job), job.seeds(), history, metrics,
                 List.of(), Instant.now().toString(), CODE_VERSION);
-        return store.commit(draft, params);
+        return store.commit(draft, params, jobId);
     }
 
     private static Map<String, Object> hyperparameters(JobSpec job) {

@@ -1,6 +1,7 @@
 package io.ensemblescope.core.routines;
 
 import ai.djl.Device;
+import io.ensemblescope.core.store.StoreLayout;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,7 +17,7 @@ public final class LocalRuns {
 
     /** Directory of run {@code i} inside a job's work directory. */
     public static Path runDir(Path workDir, int i) {
-        return workDir.resolve("run-" + i);
+        return StoreLayout.runDir(workDir, i);
     }
 
     /** Trains run {@code i} of a job (what {@code escope train --member i} does inside a Kubernetes Job). */

@@ -1,24 +1,22 @@
 package io.ensemblescope.core.routines;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.ParameterTracker;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * SGD with Nesterov momentum and L2 weight decay, as torch.optim.SGD(nesterov=True) defines it:
- * g ← ∇ + λθ; v ← μv + g; θ ← θ − η(g + μv). DJL's Nag has no PyTorch kernel, hence this NDArray version.
+ * g ← ∇ + λθ; v ← μv + g; θ ← θ − η(g + μv). DJL's Nag has no PyTorch kernel, hence this NDArray version; the
+ * velocity lives in a {@link ResumableOptimizer} so a resumed run continues it.
  */
-final class NesterovSgd extends Optimizer {
+final class NesterovSgd extends ResumableOptimizer {
     private final ParameterTracker learningRate;
     private final float momentum;
-    private final Map<String, Map<Device, NDArray>> velocity = new ConcurrentHashMap<>();
 
     NesterovSgd(ParameterTracker learningRate, float momentum, float weightDecay) {
-        super(Optimizer.sgd().setLearningRateTracker(learningRate).optWeightDecays(weightDecay));
+        super(Optimizer.sgd().setLearningRateTracker(learningRate).optWeightDecays(weightDecay), 1);
         this.learningRate = learningRate;
         this.momentum = momentum;
     }
@@ -33,11 +31,19 @@ final class NesterovSgd extends Optimizer {
         boolean gradMode = JniUtils.isGradMode();
         JniUtils.setGradMode(false);
         try {
-            float lr = learningRate.getNewValue(parameterId, updateCount(parameterId));
-            NDArray g = grad.mul(rescaleGrad).add(weight.mul(getWeightDecay()));
-            NDArray v = withDefaultState(velocity, parameterId, weight.getDevice(), k -> weight.zerosLike());
-            v.muli(momentum).addi(g);
-            weight.subi(g.add(v.mul(momentum)).muli(lr));
+            Slot slot = beginUpdate(parameterId, weight);
+            float lr = learningRate.getNewValue(parameterId, slot.updates());
+            NDArray v = slot.array(0);
+            // Temporaries are closed here: on the run's long-lived manager they would pile up step after step.
+            try (NDArray decay = weight.mul(getWeightDecay()); NDArray g = grad.mul(rescaleGrad).addi(decay)) {
+                v.muli(momentum).addi(g);
+                try (NDArray update = v.mul(momentum)) {
+                    weight.subi(update.addi(g).muli(lr));
+                }
+            }
+            // Backward adds to the gradient; the engine's fused updates clear it after use, and so must this one,
+            // or every step would descend along the sum of all gradients so far.
+            JniUtils.zeroGrad((PtNDArray) weight);
         } finally {
             JniUtils.setGradMode(gradMode);
         }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import io.ensemblescope.core.checkpoint.CheckpointStore;
-import io.ensemblescope.core.checkpoint.Evaluation;
 import io.ensemblescope.core.checkpoint.Manifest;
 import io.ensemblescope.datasets.catalog.DatasetCatalog;
 import io.ensemblescope.datasets.DatasetRequest;

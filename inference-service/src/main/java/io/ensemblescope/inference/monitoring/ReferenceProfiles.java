@@ -3,7 +3,7 @@ package io.ensemblescope.inference.monitoring;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.ensemblescope.core.checkpoint.AtomicFiles;
+import io.ensemblescope.files.AtomicFiles;
 import io.ensemblescope.core.checkpoint.CheckpointStore;
 import io.ensemblescope.core.checkpoint.Manifest;
 import io.ensemblescope.core.checkpoint.Sha256;

@@ -2,6 +2,7 @@ package io.ensemblescope.trainer.executor;
 
 import io.ensemblescope.api.v1.TrainEvent;
 import io.ensemblescope.api.v1.TrainRequest;
+import io.ensemblescope.core.store.StoreLayout;
 import java.nio.file.Path;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -21,6 +22,6 @@ public record JobContext(String jobId, TrainRequest request, Path workDir, int r
 
     /** Directory of run {@code i}. */
     public Path runDir(int i) {
-        return workDir.resolve("run-" + i);
+        return StoreLayout.runDir(workDir, i);
     }
 }

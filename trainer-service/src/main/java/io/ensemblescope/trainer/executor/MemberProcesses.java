@@ -5,6 +5,8 @@ import io.ensemblescope.core.checkpoint.EpochRecord;
 import io.ensemblescope.core.routines.LocalRuns;
 import io.ensemblescope.core.routines.RunControl;
 import io.ensemblescope.core.routines.RunFiles;
+import io.ensemblescope.core.store.StoreLayout;
+import io.ensemblescope.trainer.executor.RunMain;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +19,8 @@ import java.util.function.BooleanSupplier;
 /**
  * Trains a job's runs as child JVMs ({@link RunMain}), up to {@code parallel} at once, each with a share of the cores
  * as PyTorch threads: DJL allows one gradient collector per process, so this is how Deep-Ensemble members train in
- * parallel on one machine. Progress comes from each run's progress.json; a child's output goes to run-i/log.txt.
+ * parallel on one machine. Progress comes from each run's progress.json; a child's output goes to run-i/log.txt. A
+ * child outlives neither this process nor a shutdown: it snapshots and stops when either comes.
  */
 final class MemberProcesses {
     private static final long POLL_MILLIS = 250;
@@ -30,6 +33,21 @@ final class MemberProcesses {
         this.parallel = parallel;
         this.device = device;
         this.shuttingDown = shuttingDown;
+    }
+
+    /**
+     * The command of a member process: this JVM's java and class path, PyTorch on {@code threads} intra-op threads,
+     * and this process's pid, so the child stops when this process dies.
+     */
+    static ProcessBuilder command(Path workDir, int run, String device, int threads) {
+        String javaCommand = ProcessHandle.current().info().command().orElse("java");
+        ProcessBuilder pb = new ProcessBuilder(javaCommand, "-cp", System.getProperty("java.class.path"),
+                "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=" + threads,
+                "-Dai.djl.pytorch.num_interop_threads=1", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                "-D" + RunMain.PARENT_PID_PROPERTY + "=" + ProcessHandle.current().pid(),
+                RunMain.class.getName(), workDir.toString(), Integer.toString(run), device);
+        pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
+        return pb;
     }
 
     void trainAll(JobContext job) throws IOException, InterruptedException {
@@ -94,13 +112,8 @@ final class MemberProcesses {
 
         void start(Path workDir, String device, int threads) throws IOException {
             Files.createDirectories(files.dir());
-            String javaCommand = ProcessHandle.current().info().command().orElse("java");
-            ProcessBuilder pb = new ProcessBuilder(javaCommand, "-cp", System.getProperty("java.class.path"),
-                    "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=" + threads,
-                    "-Dai.djl.pytorch.num_interop_threads=1", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-                    RunMain.class.getName(), workDir.toString(), Integer.toString(run), device);
-            pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
-            pb.redirectErrorStream(true).redirectOutput(files.dir().resolve("log.txt").toFile());
+            ProcessBuilder pb = command(workDir, run, device, threads);
+            pb.redirectErrorStream(true).redirectOutput(files.dir().resolve(StoreLayout.LOG).toFile());
             process = Optional.of(pb.start());
         }
 
@@ -111,7 +124,7 @@ final class MemberProcesses {
         void check() throws IOException {
             if (process.isPresent() && process.get().exitValue() != 0 || !files.done()) {
                 throw new IOException("member " + run + " failed (exit " + process.map(Process::exitValue)
-                        .orElse(-1) + "): " + tail(files.dir().resolve("log.txt")));
+                        .orElse(-1) + "): " + tail(files.dir().resolve(StoreLayout.LOG)));
             }
         }
 

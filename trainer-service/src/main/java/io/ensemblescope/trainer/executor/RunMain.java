@@ -12,6 +12,8 @@ import io.ensemblescope.core.routines.RunResult;
 import io.ensemblescope.core.routines.TrainListener;
 import io.ensemblescope.core.routines.TrainingData;
 import io.ensemblescope.trainer.request.TrainRequests;
+import io.ensemblescope.core.store.StoreLayout;
+import io.ensemblescope.trainer.request.TrainRequests;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,8 +27,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * writes a step-level snapshot and exits, and a restarted run resumes from it.
  */
 public final class RunMain {
-    /** Exit status of a run stopped by SIGTERM after writing its snapshot. */
+    /** Exit status of a run stopped by SIGTERM (or its parent's death) after writing its snapshot. */
     public static final int PREEMPTED = 3;
+    /**
+     * System property naming the pid of the trainer that started this run as a child process: when that process
+     * dies (even by kill -9) the run snapshots and stops, so a restarted trainer does not find an orphan still
+     * training the same run.
+     */
+    public static final String PARENT_PID_PROPERTY = "escope.run.parentPid";
 
     private RunMain() {}
 
@@ -43,7 +51,7 @@ public final class RunMain {
     /** Trains run {@code member}; returns 0 when done, {@link #PREEMPTED} when stopped by a shutdown. */
     public static int run(Path jobDir, int member, String device, PrintStream out) throws Exception {
         TrainRequest.Builder b = TrainRequest.newBuilder();
-        JsonFormat.parser().merge(Files.readString(jobDir.resolve("request.json")), b);
+        JsonFormat.parser().merge(Files.readString(jobDir.resolve(StoreLayout.REQUEST)), b);
         DatasetCatalog catalog = DatasetCatalog.shared();
         JobSpec spec = TrainRequests.toJobSpec(b.build(), catalog);
         if (member < 0 || member >= spec.runs()) {
@@ -62,6 +70,7 @@ public final class RunMain {
             }
         }, "preempt-on-sigterm");
         Runtime.getRuntime().addShutdownHook(hook);
+        preemptWhenParentExits(preempted);
         try {
             RunResult r = LocalRuns.trainRun(spec, data, jobDir, member, Engines.device(device), new TrainListener() {
                 @Override
@@ -87,5 +96,14 @@ public final class RunMain {
                 Runtime.getRuntime().removeShutdownHook(hook);
             }
         }
+    }
+
+    private static void preemptWhenParentExits(AtomicBoolean preempted) {
+        String parent = System.getProperty(PARENT_PID_PROPERTY);
+        if (parent == null) {
+            return;
+        }
+        ProcessHandle.of(Long.parseLong(parent)).ifPresentOrElse(
+                p -> p.onExit().thenRun(() -> preempted.set(true)), () -> preempted.set(true));
     }
 }

@@ -66,6 +66,7 @@ class TrainerTrustTest {
         JobManager jobs = new JobManager(store, catalog, Map.of(ExecutorKind.LOCAL,
                 new LocalExecutor(catalog, Device.cpu(), () -> false)), ExecutorKind.LOCAL, 1, 4,
                 Meters.newRegistry("trainer-trust"));
+        jobs.recover(false); // as a (re)started trainer does: it learns the jobs of earlier processes
         String name = InProcessServerBuilder.generateName();
         managers.add(jobs);
         servers.add(InProcessServerBuilder.forName(name).addService(new TrainerServiceImpl(jobs, store)).build()
@@ -166,9 +167,12 @@ class TrainerTrustTest {
         TrainerServiceGrpc.TrainerServiceBlockingStub restarted = trainer();
         TrainRequest hijack = tiny("stolen").toBuilder().setResumeJobId(id).build();
         Status s = refused(restarted, hijack);
-        assertEquals(Status.Code.FAILED_PRECONDITION, s.getCode(), s.toString());
-        assertTrue(s.getDescription().contains("committed"), s.getDescription());
-        assertEquals(Status.Code.FAILED_PRECONDITION, refused(stub, hijack).getCode(), "known to this trainer");
+        assertEquals(Status.Code.INVALID_ARGUMENT, s.getCode(), s.toString());
+        assertTrue(s.getDescription().startsWith("resume_job_id: "), s.getDescription());
+        assertEquals(Status.Code.INVALID_ARGUMENT, refused(stub, hijack).getCode(), "known to this trainer");
+        Status ended = refused(restarted, TrainRequest.newBuilder().setResumeJobId(id).build());
+        assertEquals(Status.Code.FAILED_PRECONDITION, ended.getCode(), ended.toString());
+        assertTrue(ended.getDescription().contains("has ended SUCCEEDED"), ended.getDescription());
         assertEquals(Status.Code.NOT_FOUND, refused(restarted, TrainRequest.newBuilder().setResumeJobId("job-none")
                 .build()).getCode());
         assertEquals(original, Files.readString(record), "the job's record is untouched");
@@ -179,10 +183,11 @@ class TrainerTrustTest {
         Path work = Files.createDirectories(store.jobDir("job-interrupted"));
         Files.writeString(work.resolve("request.json"), com.google.protobuf.util.JsonFormat.printer()
                 .print(tiny("second")));
-        s = refused(restarted, tiny("other").toBuilder().setResumeJobId("job-interrupted").build());
-        assertEquals(Status.Code.FAILED_PRECONDITION, s.getCode());
-        assertTrue(s.getDescription().contains("model_name"), s.getDescription());
-        List<TrainEvent> resumed = events(restarted, TrainRequest.newBuilder().setResumeJobId("job-interrupted")
+        TrainerServiceGrpc.TrainerServiceBlockingStub afterCrash = trainer(); // learns the interrupted job
+        s = refused(afterCrash, tiny("other").toBuilder().setResumeJobId("job-interrupted").build());
+        assertEquals(Status.Code.INVALID_ARGUMENT, s.getCode(), s.toString());
+        assertTrue(s.getDescription().contains("another request"), s.getDescription());
+        List<TrainEvent> resumed = events(afterCrash, TrainRequest.newBuilder().setResumeJobId("job-interrupted")
                 .build());
         TrainEvent last = resumed.get(resumed.size() - 1);
         assertEquals(TrainEvent.Kind.COMPLETED, last.getKind(), last.getMessage());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.Device;
 import io.ensemblescope.api.v1.DatasetSpec;
 import io.ensemblescope.api.v1.ExecutorKind;
+import io.ensemblescope.api.v1.JobState;
 import io.ensemblescope.api.v1.Method;
 import io.ensemblescope.api.v1.OptimizerKind;
 import io.ensemblescope.api.v1.OptimizerSpec;
@@ -71,13 +72,16 @@ class JobManagerRestartTest {
         TrainEvent stopped = end.get(60, TimeUnit.SECONDS);
         assertEquals(TrainEvent.Kind.CANCELLED, stopped.getKind(), stopped.getMessage());
         assertTrue(stopped.getMessage().contains("resumes"), stopped.getMessage());
+        assertEquals(JobState.INTERRUPTED, first[0].get(id).getState());
         assertTrue(store.list("restart").isEmpty(), "no checkpoint yet");
 
         JobManager[] second = new JobManager[1];
         try (JobManager next = manager(store, second, parallel)) {
-            assertEquals(List.of(id), next.resumeUnfinished());
+            assertEquals(List.of(id), next.recover(true));
             CompletableFuture<TrainEvent> done = new CompletableFuture<>();
+            List<TrainEvent> resumedEvents = new CopyOnWriteArrayList<>();
             next.subscribe(id, e -> {
+                resumedEvents.add(e);
                 if (e.getKind() == TrainEvent.Kind.COMPLETED || e.getKind() == TrainEvent.Kind.FAILED) {
                     done.complete(e);
                 }
@@ -89,7 +93,11 @@ class JobManagerRestartTest {
             for (var run : m.history()) {
                 assertEquals(List.of(1, 2, 3), run.stream().map(r -> r.epoch()).toList(), "no epoch lost or repeated");
             }
-            assertTrue(next.resumeUnfinished().isEmpty(), "a committed job is not resumed again");
+            TrainEvent started = resumedEvents.get(0);
+            assertEquals(TrainEvent.Kind.STARTED, started.getKind());
+            assertTrue(started.getMessage().contains("resuming interrupted job " + id), started.getMessage());
+            assertTrue(started.getMessage().contains("after epoch "), "the epoch it continues from is announced");
+            assertTrue(next.recover(true).isEmpty(), "a committed job is not resumed again");
             if (parallel > 1) {
                 for (int i = 0; i < 2; i++) {
                     assertTrue(java.nio.file.Files.exists(store.jobDir(id).resolve("run-" + i).resolve("log.txt")),

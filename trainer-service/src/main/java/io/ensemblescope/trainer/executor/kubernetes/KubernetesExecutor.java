@@ -6,6 +6,7 @@ import static io.ensemblescope.trainer.executor.kubernetes.KubernetesNames.MEMBE
 
 import io.ensemblescope.api.v1.TrainEvent;
 import io.ensemblescope.core.routines.RunFiles;
+import io.ensemblescope.core.store.StoreLayout;
 import io.ensemblescope.trainer.executor.JobContext;
 import io.ensemblescope.trainer.executor.TrainingExecutor;
 import io.kubernetes.client.openapi.ApiClient;
@@ -104,7 +105,7 @@ public final class KubernetesExecutor implements TrainingExecutor {
             throw new IllegalArgumentException("workDir " + workDir + " must lie under the checkpoint store's mountPath "
                     + config.mountPath() + ", which member pods mount from claim " + config.pvcName());
         }
-        if (!Files.isRegularFile(workDir.resolve("request.json"))) {
+        if (!Files.isRegularFile(workDir.resolve(StoreLayout.REQUEST))) {
             throw new IllegalStateException("workDir " + workDir + " has no request.json: the trainer writes it first");
         }
         return workDir;

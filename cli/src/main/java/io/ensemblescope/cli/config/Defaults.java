@@ -1,4 +1,4 @@
-package io.ensemblescope.cli;
+package io.ensemblescope.cli.config;
 
 import io.ensemblescope.rpc.StoreOption;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.ensemblescope.core.checkpoint;
+package io.ensemblescope.core.routines;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
