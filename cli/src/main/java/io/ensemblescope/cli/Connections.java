@@ -19,6 +19,7 @@ public final class Connections implements AutoCloseable {
     private final ManagedChannel metrics;
     private final String inferenceTarget;
     private final LocalServices local;
+    private final ClientSecurity security;
 
     private Connections(String trainer, String inference, String metrics, LocalServices local,
                         ClientSecurity security) {
@@ -27,6 +28,7 @@ public final class Connections implements AutoCloseable {
         this.metrics = security.channel(metrics);
         this.inferenceTarget = inference;
         this.local = local;
+        this.security = security;
     }
 
     /**
@@ -67,6 +69,11 @@ public final class Connections implements AutoCloseable {
     /** The inference service's address as the metrics service dials it. */
     public String inferenceTarget() {
         return inferenceTarget;
+    }
+
+    /** How the channels reach the services: what other clients of this command (the load generator) use too. */
+    public ClientSecurity security() {
+        return security;
     }
 
     public boolean local() {

@@ -103,7 +103,8 @@ public final class ReproduceCommand implements Callable<Integer> {
                             : List.of(MnistReference.table()));
             if (!noCost) {
                 results = results.withCost(new CostMeasurement(TrainerServiceGrpc.newBlockingStub(c.trainer()),
-                        c.inferenceTarget(), c.localInference().map(ServerProbe::new).orElse(null), quick, System.err)
+                        c.inferenceTarget(), c.security(), c.localInference().map(ServerProbe::new).orElse(null),
+                        quick, System.err)
                         .measure(plan, runner.firstSeedCheckpoints()));
             }
             ReportWriter.Written written = new ReportWriter().write(results, dir);

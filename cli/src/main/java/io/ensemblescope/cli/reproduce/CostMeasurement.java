@@ -21,6 +21,7 @@ import io.ensemblescope.reports.CostTable;
 import io.ensemblescope.reports.MethodCost;
 import io.ensemblescope.reports.load.LoadResult;
 import io.ensemblescope.reports.load.ModelMemory;
+import io.ensemblescope.rpc.security.ClientSecurity;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.util.Comparator;
@@ -41,18 +42,20 @@ public final class CostMeasurement {
 
     private final TrainerServiceGrpc.TrainerServiceBlockingStub trainer;
     private final String inferenceAddress;
+    private final ClientSecurity security;
     private final ServerProbe probe;
     private final boolean quick;
     private final PrintStream progress;
 
     /**
-     * @param inferenceAddress host:port of the study's inference service
+     * @param inferenceAddress host:port of the study's inference service, reached as {@code security} says
      * @param probe memory probe when that service runs in this process, else null
      */
-    public CostMeasurement(TrainerServiceGrpc.TrainerServiceBlockingStub trainer, String inferenceAddress, ServerProbe probe,
-                    boolean quick, PrintStream progress) {
+    public CostMeasurement(TrainerServiceGrpc.TrainerServiceBlockingStub trainer, String inferenceAddress,
+                           ClientSecurity security, ServerProbe probe, boolean quick, PrintStream progress) {
         this.trainer = trainer;
         this.inferenceAddress = inferenceAddress;
+        this.security = security;
         this.probe = probe;
         this.quick = quick;
         this.progress = progress;
@@ -86,7 +89,7 @@ public final class CostMeasurement {
                 LoadLevel.closed(peakConcurrency())), LoadTest.Rpc.UNARY, m, TimeUnit.SECONDS.toNanos(10), 1, 1, 1,
                 mcSamples, false);
         Map<String, MethodCost> costs = new LinkedHashMap<>();
-        try (InferenceTarget target = InferenceTarget.running(inferenceAddress, 1, probe)) {
+        try (InferenceTarget target = InferenceTarget.running(inferenceAddress, 1, probe, security)) {
             Map<StudyMethod, TargetModel> models = new LinkedHashMap<>();
             for (Map.Entry<StudyMethod, ModelRef> e : checkpoints.entrySet()) {
                 models.put(e.getKey(), target.model(e.getValue(), mcSamples).withLabel(e.getKey().label()));
