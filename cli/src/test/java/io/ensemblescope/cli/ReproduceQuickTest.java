@@ -30,8 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The main job as a user runs it: {@code escope reproduce --quick} in-process, then against services started as
- * {@code escope serve all} does with TLS and bearer tokens, and the one-line errors for wrong flags, missing or
- * insufficient tokens, and unreachable services.
+ * {@code escope serve all} does with TLS and bearer tokens (with {@code models}, {@code train} and {@code evaluate}
+ * over the same TLS), and the one-line errors for wrong flags, missing or insufficient tokens, and unreachable
+ * services.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReproduceQuickTest {
@@ -167,6 +168,20 @@ class ReproduceQuickTest {
                     .assertOneLineError("PERMISSION_DENIED");
             escope("models", "--trainer", services.trainerTarget(), "--token-file", adminToken.toString())
                     .assertOneLineError("UNAVAILABLE");
+
+            // train and evaluate, the other two client commands, over the same TLS with the admin token.
+            EscopeRun train = escope(concat(new String[] {"train", "--name", "tls-single", "--method", "single",
+                "--limit", "1000", "--epochs", "1", "--token-file", adminToken.toString()}, trainer));
+            assertEquals(0, train.exit(), train.err());
+            assertTrue(train.out().contains("tls-single/v1"), train.out());
+            Path evaluated = reports.resolve("evaluate-tls");
+            EscopeRun evaluate = escope(concat(new String[] {"evaluate", "tls-single:v1", "--limit", "200",
+                "--shifted", "rotate-30", "--out", evaluated.toString(), "--token-file", adminToken.toString()},
+                    remote));
+            assertEquals(0, evaluate.exit(), evaluate.err());
+            assertTrue(Files.readString(evaluated.resolve("report.md")).contains("rotate-30"));
+            escope(concat(new String[] {"evaluate", "tls-single:v1", "--token-file", predictToken.toString()},
+                    remote)).assertOneLineError("PERMISSION_DENIED");
         }
     }
 
