@@ -8,11 +8,13 @@ import io.ensemblescope.datasets.corrupt.Cifar10CGenerator;
 import io.ensemblescope.datasets.corrupt.Cifar10CRelease;
 import io.ensemblescope.datasets.corrupt.Corruptions;
 import io.ensemblescope.datasets.corrupt.GenerationReport;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Help.Visibility;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -31,7 +33,7 @@ final class Cifar10CGenerateCommand implements Callable<Integer> {
     Severities severities = new Severities();
 
     static final class Severities {
-        @Option(names = "--severity", description = "One severity 1..5 (default 5): files of N images.")
+        @Option(names = "--severity", description = "One severity 1..5: files of N images.")
         int severity = 5;
 
         @Option(names = "--all-severities", description = "Severities 1..5: the released layout of 5·N images.")
@@ -42,31 +44,42 @@ final class Cifar10CGenerateCommand implements Callable<Integer> {
         }
     }
 
-    @Option(names = "--corruptions", split = ",", description = "Corruptions to write (default: the 15 of the"
-            + " benchmark), e.g. fog,snow.")
+    @Option(names = "--corruptions", split = ",", showDefaultValue = Visibility.NEVER,
+            description = "Corruptions to write, e.g. fog,snow (default: the 15 of the benchmark).")
     List<String> corruptions = Corruptions.BENCHMARK;
 
-    @Option(names = "--limit", defaultValue = "0", description = "First N test images only (0 = all 10,000).")
+    @Option(names = "--limit", defaultValue = "0", description = "First N test images only (0: all 10,000).")
     int limit;
 
     @Mixin
     Cifar10COptions options = new Cifar10COptions();
 
-    @Option(names = "--threads", description = "Worker threads (default: available processors).")
+    @Option(names = "--threads", description = "Worker threads (default: the number of cores).",
+            showDefaultValue = Visibility.NEVER)
     int threads = Runtime.getRuntime().availableProcessors();
 
     @Override
     public Integer call() throws Exception {
-        if (limit < 0 || limit > 10_000) {
-            throw new IllegalArgumentException("--limit must be in 0..10000 (0 = all), got " + limit);
+        Values.range("--limit", limit, 0, 10_000);
+        Values.range("--threads", threads, 1, 256);
+        if (!severities.all) {
+            Values.range("--severity", severities.severity, 1, 5);
         }
-        if (threads < 1) {
-            throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
+        for (String c : corruptions) {
+            try {
+                Corruptions.requireKnown(c);
+            } catch (java.util.NoSuchElementException e) {
+                throw new IllegalArgumentException(new FieldFlags("corruption", "--corruptions").translate(
+                        e.getMessage()), e);
+            }
         }
-        corruptions.forEach(Corruptions::requireKnown);
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new IllegalArgumentException("--out " + Values.prefix(out) + " exists and is not a directory");
+        }
+        Path frost = options.frostDir();
         ImageDataset clean = DatasetCatalog.shared().load(new DatasetRequest("cifar10", Subset.TEST, 0, limit, "",
                 null, 0));
-        Cifar10CGenerator generator = new Cifar10CGenerator(options.frostDir(), threads);
+        Cifar10CGenerator generator = new Cifar10CGenerator(frost, threads);
         long start = System.nanoTime();
         GenerationReport report = Cifar10CRelease.write(generator, clean, out, corruptions, severities.list(),
                 options.seed);

@@ -13,8 +13,12 @@ final class Cifar10COptions {
     @Option(names = "--seed", defaultValue = "0", description = "Seed of the random corruptions.")
     long seed;
 
-    /** --frost-dir when given, else where {@link FrostDirectory} finds the textures, else null (frost skipped). */
+    /**
+     * --frost-dir when given (it must exist: a mistyped path is not "no textures"), else where
+     * {@link FrostDirectory} finds the textures, else null (frost skipped).
+     */
     Path frostDir() {
-        return frostDir != null ? frostDir : FrostDirectory.locate().orElse(null);
+        return frostDir != null ? Values.existingDirectory("--frost-dir", frostDir)
+                : FrostDirectory.locate().orElse(null);
     }
 }

@@ -23,29 +23,26 @@ public final class Connections implements AutoCloseable {
 
     private Connections(String trainer, String inference, String metrics, LocalServices local,
                         ClientSecurity security) {
-        this.trainer = security.channel(trainer);
-        this.inference = security.channel(inference);
-        this.metrics = security.channel(metrics);
+        this.trainer = Targets.channel("trainer", trainer, security);
+        this.inference = Targets.channel("inference", inference, security);
+        this.metrics = Targets.channel("metrics", metrics, security);
         this.inferenceTarget = inference;
         this.local = local;
         this.security = security;
     }
 
     /**
+     * @param trainer  and {@code inference}, {@code metrics}: all three addresses, or all null (checked by
+     *     {@link ServiceTargets#validate()})
      * @param store    and {@code device}: for services started here
      * @param dataDirs what services started here offer as the data directories datasets may name
      * @param security how to reach running services (resolved only when targets are given)
-     * @throws IllegalArgumentException when only some targets are given
      */
     public static Connections open(String trainer, String inference, String metrics, Path store, String device,
                                    DataDirectories dataDirs, Supplier<ClientSecurity> security)
             throws Exception {
-        int given = (trainer != null ? 1 : 0) + (inference != null ? 1 : 0) + (metrics != null ? 1 : 0);
-        if (given == 3) {
+        if (trainer != null) {
             return new Connections(trainer, inference, metrics, null, security.get());
-        }
-        if (given != 0) {
-            throw new IllegalArgumentException("give --trainer, --inference and --metrics together, or none");
         }
         // The study resumes the interrupted jobs it needs itself (StudyRunner), none other in the background.
         LocalServices local = LocalServices.start(store, device, new int[3], new int[] {-1, -1, -1}, dataDirs,

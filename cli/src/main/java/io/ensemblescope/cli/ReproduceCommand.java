@@ -1,21 +1,22 @@
 package io.ensemblescope.cli;
 
 import com.google.protobuf.util.JsonFormat;
+import io.ensemblescope.api.v1.TrainerServiceGrpc;
+import io.ensemblescope.cli.loadtest.ServerProbe;
 import io.ensemblescope.cli.progress.ProgressBar;
 import io.ensemblescope.cli.reproduce.CifarStudy;
+import io.ensemblescope.cli.reproduce.CostMeasurement;
 import io.ensemblescope.cli.reproduce.MnistReference;
 import io.ensemblescope.cli.reproduce.MnistStudy;
 import io.ensemblescope.cli.reproduce.PaperNumbers;
 import io.ensemblescope.cli.reproduce.StudyPlan;
 import io.ensemblescope.cli.reproduce.StudyRunner;
 import io.ensemblescope.datasets.DataDirectories;
-import io.ensemblescope.api.v1.TrainerServiceGrpc;
-import io.ensemblescope.cli.loadtest.ServerProbe;
-import io.ensemblescope.cli.reproduce.CostMeasurement;
 import io.ensemblescope.datasets.DatasetFetcher;
 import io.ensemblescope.datasets.DatasetRequest;
 import io.ensemblescope.datasets.Subset;
 import io.ensemblescope.datasets.catalog.DatasetCatalog;
+import io.ensemblescope.datasets.catalog.RobustnessDatasets;
 import io.ensemblescope.reports.Comparison;
 import io.ensemblescope.reports.ReportWriter;
 import io.ensemblescope.reports.StudyResults;
@@ -23,8 +24,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -37,59 +36,67 @@ import picocli.CommandLine.Spec;
  * seed (reusing checkpoints of the same spec), evaluate in-distribution, shifted and OOD data, measure weight
  * diversity, and write {@code reports/<run>/report.md}, {@code report.json} and plots.
  */
-@Command(name = "reproduce", mixinStandardHelpOptions = true,
+@Command(name = "reproduce",
         description = "Reproduce the study: train, evaluate and report every method.")
 public final class ReproduceCommand implements Callable<Integer> {
+    static final int MAX_SEEDS = 100;
+    /** The in-process inference service's limit (ServingOptions.defaults). */
+    static final int MAX_MC_SAMPLES = 256;
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--study", description = "mnist (default) or cifar10.")
+    @Option(names = "--study", description = "mnist or cifar10.")
     String study = "mnist";
 
-    @Option(names = "--scale", description = "cifar10 only: paper, cpu (default) or smoke; --quick means smoke.")
+    @Option(names = "--scale", description = "--study cifar10 only: paper, cpu or smoke (default cpu; --quick means"
+            + " smoke).")
     String scale;
 
-    @Option(names = "--svhn-dir", description = "cifar10 only: directory with SVHN's test_32x32.mat, the paper's OOD"
-            + " set (default: ESCOPE_SVHN_DIR; without it Fashion-MNIST-32 stands in, and the report says so).")
+    @Option(names = "--svhn-dir", description = "--study cifar10 only: directory with SVHN's test_32x32.mat, the"
+            + " paper's OOD set (default: $ESCOPE_SVHN_DIR; without either, Fashion-MNIST-32 stands in and the report"
+            + " says so).")
     Path svhnDir;
 
-    @Option(names = "--seeds", description = "Seeds per method (default 3; --quick uses 1).")
-    Integer seeds;
+    @Option(names = "--num-seeds", description = "Seeds per method: seeds 1..N (default: mnist 3, cifar10 by"
+            + " scale; --quick: 1).")
+    Integer numSeeds;
 
-    @Option(names = "--quick", description = "Data slices and few epochs: a few minutes.")
+    /** The spelling before 0.2: kept for a release, says so when used. */
+    @Option(names = "--seeds", hidden = true, description = "Old spelling of --num-seeds.")
+    Integer seedsAlias;
+
+    @Option(names = "--quick", description = "Data slices and few epochs: about a minute for MNIST.")
     boolean quick;
 
     @Option(names = "--retrain", description = "Train again even when checkpoints of the same spec exist.")
     boolean retrain;
 
-    @Option(names = "--mc-samples", description = "MC Dropout samples T at evaluation (default 8).")
+    @Option(names = "--mc-samples", description = "MC Dropout samples T at evaluation (1..256).")
     int mcSamples = 8;
 
-
-
-
     @Option(names = "--inference-from-metrics",
-            description = "Which inference target configured on the metrics service evaluations use"
-                    + " (--named-inference-target there; default: the metrics service's --inference-target).")
+            description = "With running services: which inference target configured on the metrics service"
+                    + " evaluations use (--named-inference-target there; default: its --inference-target).")
     String inferenceFromMetrics;
-
-
 
     @Option(names = "--no-cost", description = "Skip the Cost section (latency, throughput and memory of every method,"
             + " measured after the study: up to 60 s, 20 s with --quick).")
     boolean noCost;
 
-    @Option(names = "--out", description = "Report directory (default reports/<study>-<time>).")
-    Path out;
+    @picocli.CommandLine.Mixin
+    ReportOut out = new ReportOut();
 
     @picocli.CommandLine.Mixin
     ServiceTargets services = new ServiceTargets();
 
     @Override
     public Integer call() throws Exception {
-        StudyPlan plan = plan();
-        Path dir = out != null ? out : Path.of("reports", plan.name() + "-"
-                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        StudyPlan plan = validate();
+        if (seedsAlias != null) {
+            System.err.println("escope: note: --seeds is now spelled --num-seeds");
+        }
+        Path dir = out.directory(plan.name());
         if (services.local()) {
             prefetch(plan);
         }
@@ -113,41 +120,81 @@ public final class ReproduceCommand implements Callable<Integer> {
             Files.writeString(written.markdown(), "\n" + comparison + "\n" + rerun, StandardCharsets.UTF_8,
                     StandardOpenOption.APPEND);
             System.out.println(Files.readString(written.markdown()));
-            System.err.printf(Locale.ROOT, "report: %s (%d plots)%n", written.markdown().toAbsolutePath(),
-                    written.plots().size());
+            ReportOut.announce(written);
             return 0;
-        } catch (io.grpc.StatusRuntimeException e) {
-            throw new IllegalStateException(describe(e), e);
         }
+    }
+
+    /** Checks every option before any work (a bad one must not surface after an hour of training); the plan. */
+    StudyPlan validate() {
+        if (seedsAlias != null && numSeeds != null) {
+            throw new IllegalArgumentException("--seeds is the old spelling of --num-seeds: give one of them");
+        }
+        StudyPlan plan = plan();
+        if (svhn() != null) {
+            String from = svhnDir != null ? "--svhn-dir" : RobustnessDatasets.SVHN_ENV;
+            Values.existingDirectory(from, svhn());
+            if (!Files.isRegularFile(svhn().resolve(RobustnessDatasets.SVHN_TEST_FILE))) {
+                throw new IllegalArgumentException(from + " " + Values.prefix(svhn()) + " has no "
+                        + RobustnessDatasets.SVHN_TEST_FILE + ": " + RobustnessDatasets.howToSupplySvhn());
+            }
+        }
+        out.validate();
+        services.validate();
+        if (inferenceFromMetrics != null) {
+            if (services.local()) {
+                throw new IllegalArgumentException("--inference-from-metrics applies to running services only"
+                        + " (with --trainer, --inference and --metrics)");
+            }
+        }
+        return plan;
     }
 
     /** The SVHN directory as the data directory the in-process metrics service offers (remote ones configure it). */
     private DataDirectories dataDirectories() {
-        Path svhn = svhnDirectory();
+        Path svhn = svhn();
         return study.equals("cifar10") && svhn != null
                 ? DataDirectories.of(List.of(CifarStudy.SVHN_DATA_DIR + "=" + svhn)) : DataDirectories.NONE;
     }
 
-    private Path svhnDirectory() {
-        String env = System.getenv(io.ensemblescope.datasets.catalog.RobustnessDatasets.SVHN_ENV);
-        return svhnDir != null ? svhnDir : env == null || env.isBlank() ? null : Path.of(env);
+    private Path svhn() {
+        if (svhnDir != null) {
+            return svhnDir;
+        }
+        String env = System.getenv(RobustnessDatasets.SVHN_ENV);
+        return env == null || env.isBlank() || !study.equals("cifar10") ? null : Path.of(env.strip());
     }
 
+    /** The study the options ask for; every option is checked against it, the filesystem is not looked at. */
     StudyPlan plan() {
-        if (seeds != null && seeds < 1) {
-            throw new IllegalArgumentException("--seeds must be >= 1, got " + seeds);
+        Integer seeds = numSeeds != null ? numSeeds : seedsAlias;
+        if (seeds != null) {
+            Values.range(numSeeds != null ? "--num-seeds" : "--seeds", seeds, 1, MAX_SEEDS);
         }
-        if (mcSamples < 1) {
-            throw new IllegalArgumentException("--mc-samples must be >= 1, got " + mcSamples);
-        }
+        Values.range("--mc-samples", mcSamples, 1, MAX_MC_SAMPLES);
         if (study.equals("cifar10")) {
-            Path svhn = svhnDirectory();
-            return CifarStudy.plan(CifarStudy.Scale.parse(scale != null ? scale : quick ? "smoke" : "cpu"),
-                    seeds != null ? seeds : 0, mcSamples, svhn,
+            if (quick && scale != null && !scale.equalsIgnoreCase("smoke")) {
+                throw new IllegalArgumentException("--quick means --scale smoke; it cannot go with --scale " + scale);
+            }
+            CifarStudy.Scale s;
+            try {
+                s = CifarStudy.Scale.parse(scale != null ? scale : quick ? "smoke" : "cpu");
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--scale must be paper, cpu or smoke, got '" + Values.prefix(scale)
+                        + "'", e);
+            }
+            return CifarStudy.plan(s, seeds != null ? seeds : 0, mcSamples, svhn(),
                     io.ensemblescope.datasets.corrupt.FrostDirectory.locate().isPresent());
         }
         if (!study.equals("mnist")) {
-            throw new IllegalArgumentException("--study must be mnist or cifar10, got " + study);
+            throw new IllegalArgumentException("--study must be mnist or cifar10, got '" + Values.prefix(study) + "'");
+        }
+        if (scale != null) {
+            throw new IllegalArgumentException("--scale applies to --study cifar10 only (the MNIST study has --quick)");
+        }
+        if (svhnDir != null) {
+            throw new IllegalArgumentException("--svhn-dir applies to --study cifar10 only (MNIST's OOD set is"
+                    + " Fashion-MNIST)");
         }
         return MnistStudy.plan(seeds != null ? seeds : quick ? 1 : 3, quick, mcSamples);
     }
@@ -181,12 +228,5 @@ public final class ReproduceCommand implements Callable<Integer> {
                 .append(e.getDataset().getLimit() > 0 ? ", first " + e.getDataset().getLimit() + " test images"
                         : ", whole test set").append('\n'));
         return md.toString();
-    }
-
-    private static String describe(io.grpc.StatusRuntimeException e) {
-        return switch (e.getStatus().getCode()) {
-            case UNAVAILABLE -> "a service is unreachable: " + e.getStatus().getDescription();
-            default -> e.getStatus().getCode() + ": " + e.getStatus().getDescription();
-        };
     }
 }

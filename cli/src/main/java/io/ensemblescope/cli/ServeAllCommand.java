@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
  * {@code escope serve all}: the trainer, inference and metrics services in one JVM, sharing one store and one set of
  * security options (host, TLS, tokens) for all their ports.
  */
-@Command(name = "all", mixinStandardHelpOptions = true,
+@Command(name = "all",
         description = "Run the trainer, inference and metrics services in this JVM.")
 final class ServeAllCommand implements Callable<Integer> {
     @Mixin

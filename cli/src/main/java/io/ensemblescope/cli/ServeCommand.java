@@ -11,10 +11,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code escope serve trainer|inference|metrics|all}: runs services in the foreground. Each service's subcommand is
- * that service's own main command class, so {@code escope serve inference --store X} takes exactly the options of
- * the inference server's main (see {@code escope serve inference --help}), and the two cannot drift.
+ * that service's own main command, so {@code escope serve trainer --help} lists exactly the trainer's options.
  */
-@Command(name = "serve", mixinStandardHelpOptions = true, synopsisSubcommandLabel = "trainer|inference|metrics|all",
+@Command(name = "serve", synopsisSubcommandLabel = "trainer|inference|metrics|all",
         description = "Run a service: trainer, inference, metrics, or all three in one JVM.")
 final class ServeCommand implements Callable<Integer> {
     /** Services log their ports and lifecycle at info; the rest of the CLI logs warnings only. */
@@ -25,19 +24,16 @@ final class ServeCommand implements Callable<Integer> {
 
     /** The serve command with one subcommand per service. */
     static CommandLine commandLine() {
-        CommandLine serve = new CommandLine(new ServeCommand());
-        add(serve, "trainer", new TrainerServer());
-        add(serve, "inference", new InferenceServer());
-        add(serve, "metrics", new MetricsServer());
-        add(serve, "all", new ServeAllCommand());
-        return serve;
+        return new CommandLine(new ServeCommand())
+                .addSubcommand(named("trainer", new TrainerServer()))
+                .addSubcommand(named("inference", new InferenceServer()))
+                .addSubcommand(named("metrics", new MetricsServer()))
+                .addSubcommand(named("all", new ServeAllCommand()));
     }
 
-    /** Adds {@code command} under {@code name}, which its usage then shows too ("escope serve trainer"). */
-    private static void add(CommandLine serve, String name, Object command) {
-        CommandLine sub = new CommandLine(command);
-        sub.getCommandSpec().name(name);
-        serve.addSubcommand(name, sub);
+    /** A server main under the name {@code escope serve} gives it (its own says e.g. "trainer-server"). */
+    private static CommandLine named(String name, Object main) {
+        return new CommandLine(main).setCommandName(name);
     }
 
     @Override

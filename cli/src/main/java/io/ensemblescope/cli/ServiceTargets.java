@@ -38,12 +38,25 @@ public final class ServiceTargets {
         return trainer == null && inference == null && metrics == null;
     }
 
+    /** Checks the options before any work: addresses' form, all three or none, the device's form. */
+    public void validate() {
+        Values.hostPort("--trainer", trainer);
+        Values.hostPort("--inference", inference);
+        Values.hostPort("--metrics", metrics);
+        if (!local() && (trainer == null || inference == null || metrics == null)) {
+            throw new IllegalArgumentException("--trainer, --inference and --metrics go together: give all three"
+                    + " (running services) or none (services started in this process)");
+        }
+        Values.device("--device", device);
+    }
+
     public Connections open() throws Exception {
         return open(DataDirectories.NONE);
     }
 
     /** Connections; in-process services offer {@code dataDirs} to the datasets of an evaluation. */
     public Connections open(DataDirectories dataDirs) throws Exception {
+        validate();
         return Connections.open(trainer, inference, metrics, local() ? Defaults.store(store) : null, device, dataDirs,
                 client::resolve);
     }

@@ -104,14 +104,15 @@ class Cifar10CCommandTest {
     void badInputGivesOneLineErrors(@TempDir Path dir) {
         Run severity = escope("cifar10c", "generate", "--out", dir.toString(), "--limit", "2", "--severity", "7",
                 "--corruptions", "fog");
-        assertEquals(1, severity.exit());
-        assertEquals("escope: severity must be 1..5, got 7", severity.err().strip());
+        assertEquals(2, severity.exit(), "a usage error");
+        assertEquals("escope: --severity must be in 1..5, got 7", severity.err().strip());
         Run unknown = escope("cifar10c", "generate", "--out", dir.toString(), "--limit", "2", "--corruptions",
                 "rain");
-        assertEquals(1, unknown.exit());
-        assertTrue(unknown.err().strip().startsWith("escope: corruption: unknown name 'rain'"), unknown.err());
+        assertEquals(2, unknown.exit());
+        assertTrue(unknown.err().strip().startsWith("escope: --corruptions: unknown name 'rain'"), unknown.err());
         assertEquals(1, unknown.err().strip().lines().count());
         Run index = escope("cifar10c", "montage", "--index", "10000", "--out", dir.resolve("m.png").toString());
+        assertEquals(2, index.exit());
         assertEquals("escope: --index must be in 0..9999, got 10000", index.err().strip());
         Run both = escope("cifar10c", "generate", "--out", dir.toString(), "--severity", "3", "--all-severities");
         assertEquals(2, both.exit(), "picocli rejects mutually exclusive options as a usage error");

@@ -20,6 +20,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.MethodOrderer;
@@ -166,8 +167,13 @@ class ReproduceQuickTest {
             escope(concat(new String[] {"models"}, trainer)).assertOneLineError("UNAUTHENTICATED");
             escope(concat(new String[] {"models", "--token-file", predictToken.toString()}, trainer))
                     .assertOneLineError("PERMISSION_DENIED");
-            escope("models", "--trainer", services.trainerTarget(), "--token-file", adminToken.toString())
-                    .assertOneLineError("UNAVAILABLE");
+            // Plaintext to a TLS port: the connection never opens; one line saying the trainer could not be reached.
+            EscopeRun plain = escope("models", "--trainer", services.trainerTarget(), "--token-file",
+                    adminToken.toString());
+            System.out.println("plaintext to TLS: " + plain.err().strip());
+            plain.assertOneLineError("");
+            assertTrue(Pattern.compile("unreachable|UNAVAILABLE|closed", Pattern.CASE_INSENSITIVE)
+                    .matcher(plain.err()).find(), plain.err());
 
             // train and evaluate, the other two client commands, over the same TLS with the admin token.
             EscopeRun train = escope(concat(new String[] {"train", "--name", "tls-single", "--method", "single",
@@ -195,7 +201,7 @@ class ReproduceQuickTest {
     @Order(3)
     void trainModelsAndEvaluateCommandsWorkOnTheStore() throws Exception {
         EscopeRun train = escope("train", "--name", "cmd-single", "--method", "single", "--limit", "1000", "--epochs", "1",
-                "--store", store.toString(), "--device", "cpu");
+                "--seed", "2", "--store", store.toString(), "--device", "cpu");
         assertEquals(0, train.exit(), train.err());
         assertTrue(train.out().contains("cmd-single/v1"), train.out());
         EscopeRun models = escope("models", "--store", store.toString());
@@ -205,7 +211,13 @@ class ReproduceQuickTest {
         EscopeRun evaluate = escope("evaluate", "cmd-single:v1", "--limit", "200", "--shifted", "rotate-30",
                 "--store", store.toString(), "--out", dir.toString());
         assertEquals(0, evaluate.exit(), evaluate.err());
-        assertTrue(Files.readString(dir.resolve("report.md")).contains("rotate-30"));
+        String report = Files.readString(dir.resolve("report.md"));
+        assertTrue(report.contains("rotate-30"));
+        assertTrue(report.contains("cmd-single/v1 (seed 2)"), "the model's own seed: " + report.lines().findFirst());
+        assertTrue(evaluate.err().contains("evaluate cmd-single/v1 seed 2"), evaluate.err());
+        assertTrue(evaluate.err().contains("report: " + dir.resolve("report.md").toAbsolutePath()), evaluate.err());
+        EscopeRun again = escope("evaluate", "cmd-single:v1", "--store", store.toString(), "--out", dir.toString());
+        again.assertOneLineError("--out");
         EscopeRun missing = escope("evaluate", "no-such-model", "--store", store.toString());
         assertNotEquals(0, missing.exit());
         missing.assertOneLineError("NOT_FOUND");
@@ -214,7 +226,7 @@ class ReproduceQuickTest {
     @Test
     @Order(4)
     void wrongFlagsAndUnreachableServicesGiveOneLineErrors() {
-        escope("reproduce", "--seeds", "0", "--store", store.toString()).assertOneLineError("--seeds");
+        escope("reproduce", "--num-seeds", "0", "--store", store.toString()).assertOneLineError("--num-seeds");
         escope("reproduce", "--trainer", "127.0.0.1:1").assertOneLineError("together");
         escope("reproduce", "--quick", "--trainer", "127.0.0.1:1", "--inference", "127.0.0.1:1",
                 "--metrics", "127.0.0.1:1").assertOneLineError("unreachable");

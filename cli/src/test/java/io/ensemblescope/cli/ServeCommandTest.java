@@ -60,7 +60,7 @@ class ServeCommandTest {
     void anUnwritableTrainerStoreFailsInOneLine() throws Exception {
         Path store = Files.writeString(tmp.resolve("file"), "x").resolve("checkpoints");
         Run run = escope("serve", "trainer", "--port", "0", "--metrics-port", "-1", "--store", store.toString());
-        assertEquals(1, run.exit(), run.err());
+        assertEquals(2, run.exit(), "a flag's bad value is a usage error (docs/CLI.md): " + run.err());
         assertTrue(run.err().strip().startsWith("escope: --store (or ESCOPE_STORE): " + store), run.err());
         assertEquals(1, run.err().strip().lines().count(), run.err());
     }
@@ -72,7 +72,7 @@ class ServeCommandTest {
                     "-1,-1,-1", "--store", tmp.toString(), "--host", "0.0.0.0")
                     : escope("serve", service, "--port", "0", "--metrics-port", "-1", "--store", tmp.toString(),
                     "--host", "0.0.0.0");
-            assertEquals(1, run.exit(), service + ": " + run.err());
+            assertEquals(2, run.exit(), service + ": " + run.err()); // a usage error: it names a flag
             assertEquals("escope: --host 0.0.0.0 is not a loopback address: serving it to the network needs"
                     + " --auth-tokens FILE or --tls-client-ca FILE, or an explicit --insecure", run.err().strip(),
                     service);

@@ -72,7 +72,7 @@ public final class ReportWriter {
                 .filter(s -> s.getSplit().getKind() == SplitKind.IN_DISTRIBUTION).findFirst().orElse(null);
         if (in != null && members > 1) {
             out.add(ChartFiles.png(HeatmapChart.of("Disagreement: " + method + " on " + in.getSplit().getName()
-                    + " (seed 1)", in.getDisagreementMatrixList(), members, 0, 1), dir, "disagreement-" + method));
+                    + " (first seed)", in.getDisagreementMatrixList(), members, 0, 1), dir, "disagreement-" + method));
         }
         DiversityReport diversity = runs.stream().map(SeedRun::diversity).filter(d -> d != null).findFirst()
                 .orElse(null);

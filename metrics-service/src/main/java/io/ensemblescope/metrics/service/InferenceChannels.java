@@ -1,5 +1,6 @@
 package io.ensemblescope.metrics.service;
 
+import io.ensemblescope.rpc.NamedTarget;
 import io.ensemblescope.rpc.security.ClientSecurity;
 import io.grpc.Channel;
 import io.grpc.ManagedChannel;
@@ -17,9 +18,13 @@ public final class InferenceChannels implements AutoCloseable {
         this.open = open;
     }
 
-    /** Channels to host:port targets with {@code security} (TLS, client certificate, token as configured). */
+    /**
+     * Channels to host:port targets with {@code security} (TLS, client certificate, token as configured); a target
+     * that cannot be reached is named in the status the evaluation fails with.
+     */
     public static InferenceChannels with(ClientSecurity security) {
-        return new InferenceChannels(security::channel);
+        return new InferenceChannels(target -> security.channelBuilder(target)
+                .intercept(new NamedTarget("inference", target)).build());
     }
 
     public Channel channel(String target) {

@@ -1,0 +1,71 @@
+package io.ensemblescope.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What commands that do work leave in a pipe and on disk, run as processes: training progress as plain lines, the
+ * training benchmark's table with its wall-clock column and no temporary directories left behind.
+ */
+class CliOutputTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void trainingInAPipeWritesPlainProgressLines() throws Exception {
+        EscopeProcess.Result r = EscopeProcess.run(List.of("train", "--name", "piped", "--method", "single",
+                "--limit", "1200", "--epochs", "2", "--store", tmp.toString(), "--device", "cpu"));
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.out().startsWith("piped/v1 validation accuracy "), r::toString);
+        CliContractTest.assertPlainText(r.err());
+        List<String> progress = r.err().lines().filter(l -> l.startsWith("train piped ")).toList();
+        assertTrue(progress.size() >= 2 && progress.size() <= 12, "a line per tenth: " + r.err());
+        Matcher last = Pattern.compile(" (\\d+)% ").matcher(progress.get(progress.size() - 1));
+        assertTrue(last.find() && last.group(1).equals("100"), r.err());
+        assertTrue(progress.get(progress.size() - 1).endsWith("→ piped/v1"), r.err());
+    }
+
+    @Test
+    void theTrainingBenchPrintsWallSecondsAndCleansUp() throws Exception {
+        Path temp = Files.createDirectories(tmp.resolve("java-tmp"));
+        EscopeProcess.Result r = EscopeProcess.run(List.of("bench", "training", "--mnist-images", "200",
+                "--cifar-images", "0", "--epochs", "1", "--members", "2"),
+                List.of("-Djava.io.tmpdir=" + temp), Map.of());
+        assertEquals(0, r.exit(), r::toString);
+        List<String> table = r.out().lines().filter(l -> l.startsWith("|")).toList();
+        assertEquals("| architecture | method | k | images/s per run | ensemble images/s | epoch s | wall s |",
+                table.get(0));
+        assertEquals(6, table.size(), r::toString); // header, rule, four methods
+        for (String row : table.subList(2, 6)) {
+            String[] cells = row.split("\\|");
+            assertEquals(8, cells.length, row);
+            assertTrue(Double.parseDouble(cells[7].strip()) > 0, row);
+        }
+        try (Stream<Path> left = Files.list(temp)) {
+            assertEquals(List.of(), left.filter(p -> p.getFileName().toString().startsWith("escope-bench"))
+                    .toList(), "no escope-bench* directories left");
+        }
+    }
+
+    /** The largest --mnist-images, all of MNIST's training set, is accepted (a tenth of it is the validation). */
+    @Test
+    @Tag("slow")
+    void theWholeMnistTrainingSetIsAValidBenchSize() throws Exception {
+        EscopeProcess.Result r = EscopeProcess.run(List.of("bench", "training", "--mnist-images", "60000",
+                "--cifar-images", "0", "--epochs", "1", "--members", "2"),
+                List.of("-Djava.io.tmpdir=" + tmp), Map.of());
+        assertEquals(0, r.exit(), r::toString);
+        assertEquals(6, r.out().lines().filter(l -> l.startsWith("|")).count(), r::toString);
+    }
+}
