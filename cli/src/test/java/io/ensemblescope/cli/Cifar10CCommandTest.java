@@ -11,10 +11,10 @@ import io.ensemblescope.datasets.catalog.StandardDatasets;
 import io.ensemblescope.datasets.Subset;
 import io.ensemblescope.datasets.corrupt.Cifar10CGenerator;
 import io.ensemblescope.datasets.corrupt.Cifar10CRelease;
-import io.ensemblescope.datasets.corrupt.FrostDirectory;
 import io.ensemblescope.datasets.corrupt.Montage;
 import io.ensemblescope.datasets.npy.Npy;
 import io.ensemblescope.datasets.npy.NpyHeader;
+import io.ensemblescope.testing.SyntheticFrost;
 import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -45,12 +45,13 @@ class Cifar10CCommandTest {
     @Test
     void montageWritesADecodablePngWithEveryCorruption(@TempDir Path dir) throws Exception {
         Path png = dir.resolve("sub/montage.png");
-        Run run = escope("cifar10c", "montage", "--index", "3", "--severity", "2", "--out", png.toString());
+        Run run = escope("cifar10c", "montage", "--index", "3", "--severity", "2", "--out", png.toString(),
+                "--frost-dir", SyntheticFrost.write(dir.resolve("frost")).toString());
         assertEquals(0, run.exit(), run.err());
         BufferedImage img = ImageIO.read(png.toFile());
         int cell = 32 * Montage.SCALE + 4;
         assertEquals(Montage.COLUMNS * cell + 4, img.getWidth());
-        // clean + 19 corruptions (frost included: the shared textures are found) = 4 rows of 5 tiles
+        // clean + 19 corruptions (frost included: textures were given) = 4 rows of 5 tiles
         assertEquals(4 * (cell + 16) + 4, img.getHeight());
         ImageDataset image = clean().slice(3, 1);
         int y = 4 + 2 * Montage.SCALE;
@@ -85,7 +86,7 @@ class Cifar10CCommandTest {
         assertArrayEquals(new long[] {5 * LIMIT, 32, 32, 3}, Npy.header(all.resolve("contrast.npy")).shape());
         ImageDataset sev3 = Cifar10CRelease.read(all, "contrast", 3, StandardDatasets.CIFAR10_CLASSES,
                 StandardDatasets.CIFAR10_NORM);
-        Cifar10CGenerator direct = new Cifar10CGenerator(FrostDirectory.locate().orElse(null), 1);
+        Cifar10CGenerator direct = new Cifar10CGenerator(null, 1); // contrast needs no textures
         assertArrayEquals(direct.corrupt(clean, "contrast", 3, 4).pixels(), sev3.pixels());
         assertArrayEquals(clean.labels(), sev3.labels());
     }

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The CIFAR study at smoke scale, end to end through the three services, as CI runs it. */
-@Tag("slow") // minutes of ResNet training; run with -Pslow (README)
+/** The CIFAR study at smoke scale, end to end through the three services: minutes, so it runs with -Pslow. */
+@Tag("slow")
 class ReproduceCifarSmokeTest {
 
     @Test

@@ -23,10 +23,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -35,16 +32,21 @@ import org.junit.jupiter.api.io.TempDir;
  * over the same TLS), and the one-line errors for wrong flags, missing or insufficient tokens, and unreachable
  * services.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReproduceQuickTest {
+    // Per test: no test depends on another's store or on the order they run in.
     @TempDir
-    static Path store;
+    Path store;
     @TempDir
-    static Path reports;
+    Path reports;
 
+    /** The in-process run trains; the run against running services then finds the same checkpoints. */
     @Test
-    @Order(1)
-    void quickReproduceWritesAReportWithFourMethodsAndPlots() throws Exception {
+    void quickReproduceWritesAReportInProcessThenReusesItsCheckpointsAgainstRunningServices() throws Exception {
+        quickReproduceWritesAReportWithFourMethodsAndPlots();
+        reproduceAgainstRunningServicesOverTlsWithTokensReusesCheckpointsAndWritesTheSameKindOfReport();
+    }
+
+    private void quickReproduceWritesAReportWithFourMethodsAndPlots() throws Exception {
         Path dir = reports.resolve("in-process");
         EscopeRun run = escope("reproduce", "--quick", "--store", store.toString(), "--out", dir.toString());
         assertEquals(0, run.exit(), run.err());
@@ -123,9 +125,7 @@ class ReproduceQuickTest {
         throw new AssertionError("no row for " + method);
     }
 
-    @Test
-    @Order(2)
-    void reproduceAgainstRunningServicesOverTlsWithTokensReusesCheckpointsAndWritesTheSameKindOfReport()
+    private void reproduceAgainstRunningServicesOverTlsWithTokensReusesCheckpointsAndWritesTheSameKindOfReport()
             throws Exception {
         // The services as `escope serve all` starts them with TLS and tokens, certificates made here.
         Path pki = Files.createDirectories(reports.resolve("pki"));
@@ -198,7 +198,6 @@ class ReproduceQuickTest {
     }
 
     @Test
-    @Order(3)
     void trainModelsAndEvaluateCommandsWorkOnTheStore() throws Exception {
         EscopeRun train = escope("train", "--name", "cmd-single", "--method", "single", "--limit", "1000", "--epochs", "1",
                 "--seed", "2", "--store", store.toString(), "--device", "cpu");
@@ -224,7 +223,6 @@ class ReproduceQuickTest {
     }
 
     @Test
-    @Order(4)
     void wrongFlagsAndUnreachableServicesGiveOneLineErrors() {
         escope("reproduce", "--num-seeds", "0", "--store", store.toString()).assertOneLineError("--num-seeds");
         escope("reproduce", "--trainer", "127.0.0.1:1").assertOneLineError("together");

@@ -55,6 +55,7 @@ public final class ServiceServer {
     private Server inProcess;
     private Server probes;
     private PrometheusEndpoint endpoint;
+    private Thread shutdownHook;
 
     private ServiceServer(Builder b) {
         this.name = b.name;
@@ -111,13 +112,14 @@ public final class ServiceServer {
         log.info("{} listening on {}://{}:{}{}{}", name, security.tls() ? "grpcs" : "grpc", security.host(),
                 server.getPort(), probes == null ? "" : ", health probes on " + probes.getPort(),
                 endpoint == null ? "" : ", metrics on http://" + security.host() + ":" + endpoint.port() + "/metrics");
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        shutdownHook = new Thread(() -> {
             try {
                 ServiceServer.this.stop(30);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }, name + "-shutdown"));
+        }, name + "-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
         return this;
     }
 
@@ -141,6 +143,7 @@ public final class ServiceServer {
         if (server == null || server.isShutdown()) {
             return;
         }
+        removeShutdownHook();
         health.enterTerminalState();
         for (Runnable hook : beforeStop) {
             try {
@@ -165,6 +168,24 @@ public final class ServiceServer {
         if (endpoint != null) {
             endpoint.close();
         }
+    }
+
+    /** A stopped server leaves no hook behind: a JVM that starts and stops many (tests, the CLI) would pile them up. */
+    private void removeShutdownHook() {
+        if (shutdownHook == null || Thread.currentThread() == shutdownHook) {
+            return;
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            // The JVM is already shutting down; the hook runs or has run.
+        }
+        shutdownHook = null;
+    }
+
+    /** The hook registered by the last start, while the server runs. */
+    Thread shutdownHook() {
+        return shutdownHook;
     }
 
     public void blockUntilShutdown() throws InterruptedException {

@@ -39,7 +39,8 @@ public final class Statuses {
             return sre;
         }
         if (cause instanceof StatusException se) {
-            return se.getStatus().withDescription(se.getMessage()).asRuntimeException(se.getTrailers());
+            // The status as the other side sent it (getMessage() would prefix the code to the description).
+            return se.getStatus().asRuntimeException(se.getTrailers());
         }
         Status status;
         if (cause instanceof IllegalArgumentException) {

@@ -2,6 +2,9 @@ package io.ensemblescope.rpc;
 
 import io.ensemblescope.testing.Promtool;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ensemblescope.api.v1.ModelRef;
@@ -15,20 +18,29 @@ import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.reflection.v1.ServerReflectionGrpc;
 import io.grpc.reflection.v1.ServerReflectionRequest;
-import io.grpc.reflection.v1.ServerReflectionResponse;
-import io.grpc.stub.StreamObserver;
+import io.grpc.reflection.v1.ServiceResponse;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** A ServiceServer over real loopback netty: health, reflection, gRPC meters and a Prometheus endpoint. */
 class ServiceServerTest {
+
+    @Test
+    void stopRemovesTheShutdownHookThatStartAdded() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            ServiceServer server = ServiceServer.builder("hooks", Meters.newRegistry("hooks")).port(0).build().start();
+            Thread hook = server.shutdownHook();
+            assertNotNull(hook);
+            server.stop(5);
+            assertNull(server.shutdownHook());
+            assertFalse(Runtime.getRuntime().removeShutdownHook(hook), "start " + i + "'s hook is still registered");
+        }
+    }
 
     @Test
     void servesHealthReflectionAndPromtoolCleanMetrics() throws Exception {
@@ -65,32 +77,12 @@ class ServiceServerTest {
         }
     }
 
-    /** The services reflection lists; a refused call throws its {@code StatusRuntimeException}. */
+    /** The services reflection lists; a refused call throws its {@code StatusException}. */
     static List<String> listServices(ManagedChannel channel) throws Exception {
-        CompletableFuture<List<String>> names = new CompletableFuture<>();
-        StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(channel).serverReflectionInfo(
-                new StreamObserver<>() {
-                    @Override
-                    public void onNext(ServerReflectionResponse r) {
-                        List<String> out = new ArrayList<>();
-                        r.getListServicesResponse().getServiceList().forEach(s -> out.add(s.getName()));
-                        names.complete(out);
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        names.completeExceptionally(t);
-                    }
-
-                    @Override
-                    public void onCompleted() {}
-                });
-        requests.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
-        requests.onCompleted();
-        try {
-            return names.get(30, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw e.getCause() instanceof Exception cause ? cause : e;
-        }
+        var call = ServerReflectionGrpc.newBlockingV2Stub(channel).serverReflectionInfo();
+        call.write(ServerReflectionRequest.newBuilder().setListServices("").build());
+        call.halfClose();
+        return call.read(10, TimeUnit.SECONDS).getListServicesResponse().getServiceList().stream()
+                .map(ServiceResponse::getName).toList();
     }
 }

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * The entry point to datasets: {@link #load(DatasetRequest)} returns a slice of a split, optionally shifted. Decoded
@@ -28,8 +29,13 @@ public final class DatasetCatalog {
 
     /** A catalog of the standard datasets fetched through {@code fetcher}, and the robustness sets built on them. */
     public DatasetCatalog(DatasetFetcher fetcher) {
+        this(fetcher, System::getenv);
+    }
+
+    /** As above, with the robustness sets' directories (SVHN, frost textures) read through {@code environment}. */
+    DatasetCatalog(DatasetFetcher fetcher, Function<String, String> environment) {
         StandardDatasets.registerAll(this, fetcher);
-        RobustnessDatasets.registerAll(this);
+        RobustnessDatasets.registerAll(this, environment);
     }
 
     /** The JVM-wide catalog: user cache, registry clients enabled. */

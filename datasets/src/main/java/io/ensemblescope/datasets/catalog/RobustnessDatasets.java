@@ -35,7 +35,10 @@ public final class RobustnessDatasets {
     private RobustnessDatasets() {
     }
 
-    /** Registers the datasets above and the {@code cifar10c-} shift, with SVHN located through the environment. */
+    /**
+     * Registers the datasets above and the {@code cifar10c-} shift, with SVHN and the frost textures located through
+     * the environment.
+     */
     public static void registerAll(DatasetCatalog catalog) {
         registerAll(catalog, System::getenv);
     }
@@ -52,7 +55,7 @@ public final class RobustnessDatasets {
         catalog.register(CIFAR10_HOLDOUT_OOD, (subset, dir) -> HeldOutClassSplit.cifar10Default(
                 catalog.split(StandardDatasets.CIFAR10, subset, dir)).outOfDistribution()
                 .renamed(CIFAR10_HOLDOUT_OOD + "-" + subsetName(subset)));
-        catalog.shifts().register(Cifar10CShift.PREFIX, new LazyCifar10C());
+        catalog.shifts().register(Cifar10CShift.PREFIX, new LazyCifar10C(environment));
     }
 
     /** How to supply SVHN, for error messages and help texts. */
@@ -88,7 +91,12 @@ public final class RobustnessDatasets {
      * fails saying how to supply them.
      */
     private static final class LazyCifar10C implements ShiftFactory {
+        private final Function<String, String> environment;
         private volatile Cifar10CGenerator generator;
+
+        LazyCifar10C(Function<String, String> environment) {
+            this.environment = environment;
+        }
 
         @Override
         public Shift create(String argument) {
@@ -106,7 +114,8 @@ public final class RobustnessDatasets {
             if (g == null) {
                 synchronized (this) {
                     if (generator == null) {
-                        generator = new Cifar10CGenerator(FrostDirectory.locate().orElse(null),
+                        generator = new Cifar10CGenerator(
+                                FrostDirectory.locate(System::getProperty, environment).orElse(null),
                                 Runtime.getRuntime().availableProcessors());
                     }
                     g = generator;

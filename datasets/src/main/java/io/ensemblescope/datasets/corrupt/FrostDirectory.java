@@ -31,7 +31,8 @@ public final class FrostDirectory {
         return locate(System::getProperty, System::getenv);
     }
 
-    static Optional<Path> locate(Function<String, String> properties, Function<String, String> environment) {
+    /** As {@link #locate()}, with system properties and environment variables read through the given lookups. */
+    public static Optional<Path> locate(Function<String, String> properties, Function<String, String> environment) {
         String explicit = firstNonBlank(properties.apply(PROPERTY), environment.apply(ENV));
         if (explicit != null) {
             return Optional.of(Path.of(explicit));

@@ -15,9 +15,11 @@ import io.ensemblescope.datasets.corrupt.FrostDirectory;
 import io.ensemblescope.datasets.ood.GrayscaleTo32;
 import io.ensemblescope.datasets.ood.MatV5Reader;
 import io.ensemblescope.datasets.ood.SvhnTestFiles;
+import io.ensemblescope.testing.SyntheticFrost;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -84,12 +86,16 @@ class RobustnessDatasetsTest {
     }
 
     @Test
-    void cifar10cShiftThroughTheCatalogEqualsTheGeneratorAppliedDirectly() {
-        Path frost = FrostDirectory.locate().orElseThrow();
+    void cifar10cShiftThroughTheCatalogEqualsTheGeneratorAppliedDirectly(@TempDir Path tmp) {
+        Path synthetic = SyntheticFrost.write(tmp);
+        Function<String, String> environment = name -> name.equals(FrostDirectory.ENV) ? synthetic.toString() : null;
+        DatasetCatalog catalog = new DatasetCatalog(DatasetFetcher.standard(), environment);
+        // -Descope.frost.dir, where given, wins over the environment, for the catalog and here alike.
+        Path frost = FrostDirectory.locate(System::getProperty, environment).orElseThrow();
         Cifar10CGenerator direct = new Cifar10CGenerator(frost, 1);
-        ImageDataset clean = CATALOG.load(new DatasetRequest("cifar10", Subset.TEST, 10, 4, "", null, 0));
+        ImageDataset clean = catalog.load(new DatasetRequest("cifar10", Subset.TEST, 10, 4, "", null, 0));
         for (String corruption : new String[] {"gaussian_noise", "frost", "contrast"}) {
-            ImageDataset viaCatalog = CATALOG.load(new DatasetRequest("cifar10", Subset.TEST, 10, 4,
+            ImageDataset viaCatalog = catalog.load(new DatasetRequest("cifar10", Subset.TEST, 10, 4,
                     "cifar10c-" + corruption + "-5", null, 3));
             ImageDataset expected = direct.corrupt(clean, 10, corruption, 5, 3);
             assertArrayEquals(expected.pixels(), viaCatalog.pixels(), corruption);
@@ -97,28 +103,19 @@ class RobustnessDatasetsTest {
             assertEquals("cifar10-test+cifar10c-" + corruption + "-5", viaCatalog.name());
             assertFalse(Arrays.equals(clean.pixels(), viaCatalog.pixels()), corruption + " changed the images");
         }
-        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> CATALOG.load(
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> catalog.load(
                 new DatasetRequest("cifar10", Subset.TEST, 0, 1, "cifar10c-rain-5", null, 0)));
         assertTrue(bad.getMessage().startsWith("dataset.shift"), bad.getMessage());
     }
 
     @Test
     void frostWithoutTexturesSaysHowToSupplyThem(@TempDir Path empty) {
-        String before = System.getProperty(FrostDirectory.PROPERTY);
-        System.setProperty(FrostDirectory.PROPERTY, empty.toString());
-        try {
-            DatasetCatalog fresh = new DatasetCatalog(DatasetFetcher.standard());
-            IllegalStateException e = assertThrows(IllegalStateException.class,
-                    () -> fresh.shifts().parse("cifar10c-frost-5"));
-            assertTrue(e.getMessage().contains(FrostDirectory.PROPERTY), e.getMessage());
-            assertTrue(e.getMessage().contains("frost1.png"), e.getMessage());
-            fresh.shifts().parse("cifar10c-fog-5"); // the other corruptions need no textures
-        } finally {
-            if (before == null) {
-                System.clearProperty(FrostDirectory.PROPERTY);
-            } else {
-                System.setProperty(FrostDirectory.PROPERTY, before);
-            }
-        }
+        DatasetCatalog fresh = new DatasetCatalog(DatasetFetcher.standard(),
+                name -> name.equals(FrostDirectory.ENV) ? empty.toString() : null);
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> fresh.shifts().parse("cifar10c-frost-5"));
+        assertTrue(e.getMessage().contains(FrostDirectory.PROPERTY), e.getMessage());
+        assertTrue(e.getMessage().contains("frost1.png"), e.getMessage());
+        fresh.shifts().parse("cifar10c-fog-5"); // the other corruptions need no textures
     }
 }

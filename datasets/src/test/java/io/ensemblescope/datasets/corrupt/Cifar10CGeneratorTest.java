@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ensemblescope.datasets.ImageDataset;
 import io.ensemblescope.datasets.npy.Npy;
+import io.ensemblescope.testing.SyntheticFrost;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -21,9 +22,10 @@ class Cifar10CGeneratorTest {
     private static final ImageDataset CLEAN = Cifar10CBenchmark.synthetic(24, 3L);
 
     @Test
-    void sameSeedSameBytesAcrossThreadCounts() {
-        Cifar10CGenerator one = new Cifar10CGenerator(SharedFrost.dir(), 1);
-        Cifar10CGenerator four = new Cifar10CGenerator(SharedFrost.dir(), 4);
+    void sameSeedSameBytesAcrossThreadCounts(@TempDir Path tmp) {
+        Path frost = SyntheticFrost.write(tmp);
+        Cifar10CGenerator one = new Cifar10CGenerator(frost, 1);
+        Cifar10CGenerator four = new Cifar10CGenerator(frost, 4);
         for (String c : List.of("gaussian_noise", "glass_blur", "snow", "fog", "frost", "elastic_transform")) {
             ImageDataset a = one.corrupt(CLEAN, c, 5, 42L);
             ImageDataset b = four.corrupt(CLEAN, c, 5, 42L);
@@ -67,6 +69,7 @@ class Cifar10CGeneratorTest {
         assertFalse(Arrays.equals(CLEAN.pixels(), out.pixels()));
     }
 
+    /** The one test on the reference textures: skipped, saying so, where they are not beside the repository. */
     @Test
     void frostWithTheSharedTexturesBrightensAtFullImageWeight() {
         Cifar10CGenerator gen = new Cifar10CGenerator(SharedFrost.dir(), 2);
@@ -130,7 +133,7 @@ class Cifar10CGeneratorTest {
     @Test
     void montageShowsEveryCorruptionScaledByFour(@TempDir Path dir) throws Exception {
         Path png = dir.resolve("m/montage.png");
-        GenerationReport r = Montage.write(CLEAN, 2, 5, SharedFrost.dir(), png);
+        GenerationReport r = Montage.write(CLEAN, 2, 5, SyntheticFrost.write(dir.resolve("frost")), png);
         assertEquals(19, r.generated().size());
         BufferedImage img = ImageIO.read(png.toFile());
         int tiles = 20;

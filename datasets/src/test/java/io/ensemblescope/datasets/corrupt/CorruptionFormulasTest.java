@@ -11,10 +11,13 @@ import io.ensemblescope.datasets.corrupt.blur.ZoomBlur;
 import io.ensemblescope.datasets.corrupt.image.Corruption;
 import io.ensemblescope.datasets.corrupt.image.HwcImage;
 import io.ensemblescope.datasets.corrupt.ops.MagickMotionBlur;
+import io.ensemblescope.testing.SyntheticFrost;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class CorruptionFormulasTest {
     private static final int SIDE = 32;
@@ -265,9 +268,9 @@ class CorruptionFormulasTest {
     }
 
     @Test
-    void everyCorruptionAtEverySeverityKeepsShapeAndStaysFinite() {
+    void everyCorruptionAtEverySeverityKeepsShapeAndStaysFinite(@TempDir Path tmp) {
         Corruption frost = Corruptions.byName("frost",
-                io.ensemblescope.datasets.corrupt.weather.FrostTextures.load(SharedFrost.dir()));
+                io.ensemblescope.datasets.corrupt.weather.FrostTextures.load(SyntheticFrost.write(tmp)));
         HwcImage img = textured(8);
         for (String name : Corruptions.ALL) {
             Corruption c = name.equals("frost") ? frost : Corruptions.byName(name, null);

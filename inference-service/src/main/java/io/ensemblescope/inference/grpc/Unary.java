@@ -1,5 +1,6 @@
 package io.ensemblescope.inference.grpc;
 
+import io.ensemblescope.rpc.UnaryCalls;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CompletableFuture;
@@ -10,18 +11,7 @@ public final class Unary {
 
     /** Answers with a value computed on the calling thread. */
     public static <T> void answer(StreamObserver<T> responses, Call<T> call) {
-        T value;
-        try {
-            value = call.run();
-        } catch (Exception e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-            responses.onError(GrpcErrors.toStatus(e));
-            return;
-        }
-        responses.onNext(value);
-        responses.onCompleted();
+        UnaryCalls.answer(responses, call::run, GrpcErrors::toStatus);
     }
 
     /** Answers once {@code future} completes, unless the client has gone. */

@@ -1,6 +1,7 @@
 package io.ensemblescope.inference.grpc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +10,7 @@ import com.google.protobuf.ByteString;
 import io.ensemblescope.api.v1.BatchingOptions;
 import io.ensemblescope.api.v1.DType;
 import io.ensemblescope.api.v1.GetModelRequest;
+import io.ensemblescope.api.v1.InferenceServiceGrpc;
 import io.ensemblescope.api.v1.LoadModelRequest;
 import io.ensemblescope.api.v1.ModelRef;
 import io.ensemblescope.api.v1.ModelState;
@@ -23,8 +25,13 @@ import io.ensemblescope.inference.serving.BatchingConfig;
 import io.ensemblescope.inference.serving.BatchingLimits;
 import io.ensemblescope.inference.serving.ForwardListener;
 import io.ensemblescope.inference.serving.ServingOptions;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.internal.testing.StreamRecorder;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -32,6 +39,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,10 +48,12 @@ import org.junit.jupiter.api.function.Executable;
 /** Every bad request gets its status code and a message naming the field. */
 class ErrorPathsTest {
     private static final Map<String, AtomicInteger> FORWARDS = new ConcurrentHashMap<>();
+    private static final Map<String, AtomicLong> ROWS = new ConcurrentHashMap<>();
     private static final ForwardListener COUNTING = new ForwardListener() {
         @Override
         public void beforeForward(String model, Method method, int replica, long rows) {
             FORWARDS.computeIfAbsent(model, m -> new AtomicInteger()).incrementAndGet();
+            ROWS.computeIfAbsent(model, m -> new AtomicLong()).addAndGet(rows);
         }
     };
     private static ServerHarness server;
@@ -130,18 +140,32 @@ class ErrorPathsTest {
         assertEquals(Status.Code.RESOURCE_EXHAUSTED, e.getStatus().getCode(), e.getStatus().toString());
     }
 
+    /**
+     * Over gRPC's in-process transport with direct executors (the same engine behind it), a call returns to the
+     * client only after the handler has queued it, so the first call is certainly waiting when the second arrives.
+     */
     @Test
     void fullBatchingQueueIsResourceExhausted() throws Exception {
         server.blocking.loadModel(LoadModelRequest.newBuilder().setModel(ModelRef.newBuilder().setName("mc"))
                 .setBatching(BatchingOptions.newBuilder().setMaxBatchSize(8).setMaxQueueDelayMicros(1_500_000)
                         .setMaxQueueSize(1)).build());
-        var first = CompletableFuture.supplyAsync(() -> server.blocking.predict(
-                ServerHarness.pixels(TinyCheckpoints.MC, 0, 1)));
-        Thread.sleep(300);
-        expect(Status.Code.RESOURCE_EXHAUSTED, "queue", () -> server.blocking.predict(
-                ServerHarness.pixels(TinyCheckpoints.MC, 1, 1)));
-        assertEquals(TinyCheckpoints.MC_DEFAULT_T, first.get(10, TimeUnit.SECONDS).getMemberProbabilities()
-                .getMembers());
+        String name = InProcessServerBuilder.generateName();
+        Server direct = InProcessServerBuilder.forName(name).directExecutor()
+                .addService(new InferenceGrpcService(server.engine, null)).build().start();
+        ManagedChannel channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+        try {
+            StreamRecorder<PredictResponse> first = StreamRecorder.create();
+            InferenceServiceGrpc.newStub(channel).predict(ServerHarness.pixels(TinyCheckpoints.MC, 0, 1), first);
+            expect(Status.Code.RESOURCE_EXHAUSTED, "queue", () -> InferenceServiceGrpc.newBlockingStub(channel)
+                    .predict(ServerHarness.pixels(TinyCheckpoints.MC, 1, 1)));
+            assertTrue(first.awaitCompletion(10, TimeUnit.SECONDS), "the queued call was answered");
+            assertNull(first.getError());
+            assertEquals(TinyCheckpoints.MC_DEFAULT_T, first.getValues().get(0).getMemberProbabilities()
+                    .getMembers());
+        } finally {
+            channel.shutdownNow();
+            direct.shutdownNow();
+        }
     }
 
     @Test
@@ -150,15 +174,18 @@ class ErrorPathsTest {
                 .setBatching(BatchingOptions.newBuilder().setMaxBatchSize(64).setMaxQueueDelayMicros(400_000))
                 .build());
         AtomicInteger forwards = FORWARDS.computeIfAbsent(TinyCheckpoints.DE, m -> new AtomicInteger());
+        AtomicLong rows = ROWS.computeIfAbsent(TinyCheckpoints.DE, m -> new AtomicLong());
         int before = forwards.get();
+        long rowsBefore = rows.get();
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> server.blocking
                 .withDeadlineAfter(50, TimeUnit.MILLISECONDS).predict(ServerHarness.pixels(TinyCheckpoints.DE, 0, 1)));
         assertEquals(Status.Code.DEADLINE_EXCEEDED, e.getStatus().getCode());
-        Thread.sleep(700);
-        assertEquals(before, forwards.get(), "forwards run for a call past its deadline");
-        PredictResponse r = server.blocking.predict(ServerHarness.pixels(TinyCheckpoints.DE, 0, 1));
-        assertEquals(before + 2, forwards.get(), "a live call still runs both replicas");
+        // The live call queues behind the expired one (same window, or the next): however the batches fall, only
+        // its own row may reach a forward, once per replica.
+        PredictResponse r = server.blocking.predict(ServerHarness.pixels(TinyCheckpoints.DE, 1, 1));
         assertEquals(2, r.getMemberProbabilities().getMembers());
+        assertEquals(before + 2, forwards.get(), "one forward per replica, for the live call only");
+        assertEquals(rowsBefore + 2, rows.get(), "the expired call's row never reached a forward");
     }
 
     @Test
@@ -192,13 +219,13 @@ class ErrorPathsTest {
 
     @Test
     void streamWithoutRequestIdFailsNamingIt() throws Exception {
-        var responses = new StreamRecorder();
+        StreamRecorder<PredictResponse> responses = StreamRecorder.create();
         var requests = server.async.predictStream(responses);
         requests.onNext(ServerHarness.pixels(TinyCheckpoints.SINGLE, 0, 1).toBuilder().clearRequestId().build());
-        Throwable t = responses.error.get(10, TimeUnit.SECONDS);
-        Status s = Status.fromThrowable(t);
+        assertTrue(responses.awaitCompletion(10, TimeUnit.SECONDS), "stream ended");
+        Status s = Status.fromThrowable(responses.getError());
         assertEquals(Status.Code.INVALID_ARGUMENT, s.getCode());
         assertTrue(s.getDescription().contains("request_id"));
-        assertEquals(List.of(), responses.responses);
+        assertEquals(List.of(), responses.getValues());
     }
 }

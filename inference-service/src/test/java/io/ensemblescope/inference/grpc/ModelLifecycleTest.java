@@ -1,6 +1,7 @@
 package io.ensemblescope.inference.grpc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ensemblescope.api.v1.GetModelRequest;
@@ -18,13 +19,17 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
+import io.grpc.internal.testing.StreamRecorder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
@@ -76,6 +81,7 @@ class ModelLifecycleTest {
         server.blocking.loadModel(LoadModelRequest.newBuilder().setModel(ref("be", "v1")).build());
         AtomicBoolean swapping = new AtomicBoolean(true);
         Set<String> served = ConcurrentHashMap.newKeySet();
+        Map<String, Semaphore> answeredBy = Map.of("v1", new Semaphore(0), "v2", new Semaphore(0));
         ExecutorService clients = Executors.newFixedThreadPool(4);
         List<Future<Integer>> done = new ArrayList<>();
         for (int c = 0; c < 4; c++) {
@@ -85,6 +91,7 @@ class ModelLifecycleTest {
                 while (swapping.get() || n < 20) {
                     PredictResponse r = server.blocking.predict(ServerHarness.pixels("be", client * 8, 8));
                     served.add(r.getServed().getVersion());
+                    answeredBy.get(r.getServed().getVersion()).release();
                     PredictTest.assertRowsSumToOne(r);
                     n++;
                 }
@@ -93,9 +100,11 @@ class ModelLifecycleTest {
         }
         for (int swap = 0; swap < 6; swap++) {
             String v = swap % 2 == 0 ? "v2" : "v1";
+            answeredBy.get(v).drainPermits();
             assertEquals(v, server.blocking.loadModel(LoadModelRequest.newBuilder().setModel(ref("be", v))
                     .build()).getRef().getVersion());
-            Thread.sleep(30);
+            // Traffic goes on across the swap: wait for answers from the version just loaded.
+            assertTrue(answeredBy.get(v).tryAcquire(4, 30, TimeUnit.SECONDS), "answers from " + v);
         }
         swapping.set(false);
         int total = 0;
@@ -115,18 +124,19 @@ class ModelLifecycleTest {
         server.blocking.loadModel(LoadModelRequest.newBuilder().setModel(ref("de", ""))
                 .setBatching(io.ensemblescope.api.v1.BatchingOptions.newBuilder().setMaxBatchSize(64)
                         .setMaxQueueDelayMicros(20_000)).build());
-        StreamRecorder recorder = new StreamRecorder();
+        StreamRecorder<PredictResponse> recorder = StreamRecorder.create();
         var requests = server.async.predictStream(recorder);
         int n = 40;
         for (int i = 0; i < n; i++) {
             requests.onNext(ServerHarness.pixels("de", i, 2).toBuilder().setRequestId("r" + i).build());
         }
         requests.onCompleted();
-        recorder.completed.get(30, java.util.concurrent.TimeUnit.SECONDS);
-        assertEquals(n, recorder.responses.size());
+        assertTrue(recorder.awaitCompletion(30, TimeUnit.SECONDS), "stream completed");
+        assertNull(recorder.getError());
+        assertEquals(n, recorder.getValues().size());
         Set<String> ids = ConcurrentHashMap.newKeySet();
         int maxBatched = 0;
-        for (PredictResponse r : recorder.responses) {
+        for (PredictResponse r : recorder.getValues()) {
             ids.add(r.getRequestId());
             assertEquals(2, r.getMemberProbabilities().getBatch());
             maxBatched = Math.max(maxBatched, r.getTimings().getBatchedSamples());
@@ -138,26 +148,11 @@ class ModelLifecycleTest {
 
     @Test
     void reflectionListsTheService() throws Exception {
-        var stub = io.grpc.reflection.v1.ServerReflectionGrpc.newStub(server.channel);
-        var result = new java.util.concurrent.CompletableFuture<io.grpc.reflection.v1.ServerReflectionResponse>();
-        var requests = stub.serverReflectionInfo(new io.grpc.stub.StreamObserver<>() {
-            @Override
-            public void onNext(io.grpc.reflection.v1.ServerReflectionResponse value) {
-                result.complete(value);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                result.completeExceptionally(t);
-            }
-
-            @Override
-            public void onCompleted() {}
-        });
-        requests.onNext(io.grpc.reflection.v1.ServerReflectionRequest.newBuilder().setListServices("").build());
-        var services = result.get(10, java.util.concurrent.TimeUnit.SECONDS).getListServicesResponse()
-                .getServiceList().stream().map(s -> s.getName()).toList();
-        requests.onCompleted();
+        var call = io.grpc.reflection.v1.ServerReflectionGrpc.newBlockingV2Stub(server.channel).serverReflectionInfo();
+        call.write(io.grpc.reflection.v1.ServerReflectionRequest.newBuilder().setListServices("").build());
+        call.halfClose();
+        var services = call.read(10, TimeUnit.SECONDS).getListServicesResponse().getServiceList().stream()
+                .map(s -> s.getName()).toList();
         assertTrue(services.contains("ensemblescope.v1.InferenceService"), services.toString());
     }
 }

@@ -8,6 +8,7 @@ import io.ensemblescope.inference.ServerHarness;
 import io.ensemblescope.inference.TinyCheckpoints;
 import io.ensemblescope.rpc.Meters;
 import org.junit.jupiter.api.AutoClose;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -56,7 +57,9 @@ class NativeMemoryTest {
         }
     }
 
+    /** 8,000 requests in all (3,000 to warm up, then two measured windows): minutes, so it runs with -Pslow. */
     @Test
+    @Tag("slow")
     void fiveThousandRequestsLeaveNativeArraysAndRssFlat() throws InterruptedException {
         PredictRequest r = ServerHarness.pixels(TinyCheckpoints.SINGLE, 3, 1);
         run(r, 3_000);

@@ -45,7 +45,10 @@ class SplitAccumulatorTest {
         assertEquals((h0 + h1) / 2, m.predictiveEntropy(), 1e-6);
         assertEquals((e0 + e1) / 2, m.expectedEntropy(), 1e-6);
         assertEquals((h0 - e0 + h1 - e1) / 2, m.mutualInformation(), 1e-6);
-        assertEquals(m.mutualInformation(), m.jensenShannonDivergence());
+        // JSD from its own definition, each member's KL to the mixture p̄, which must equal H(p̄) − mean H(p_i).
+        double jsd0 = (kl(0.9, 0.8) + kl(0.7, 0.8)) / 2;
+        double jsd1 = (kl(0.4, 0.6) + kl(0.8, 0.6)) / 2;
+        assertEquals((jsd0 + jsd1) / 2, m.jensenShannonDivergence(), 1e-6);
         double kl0 = (kl(0.9, 0.7) + kl(0.7, 0.9)) / 2;
         double kl1 = (kl(0.4, 0.8) + kl(0.8, 0.4)) / 2;
         assertEquals((kl0 + kl1) / 2, m.meanPairwiseKl(), 1e-6);

@@ -19,7 +19,8 @@ import io.ensemblescope.metrics.evaluation.EvaluationLimits;
 import io.ensemblescope.metrics.evaluation.EvaluationSession;
 import io.ensemblescope.rpc.Statuses;
 import io.grpc.Status;
-import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.StatusException;
+import io.grpc.stub.BlockingClientCall;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
@@ -27,10 +28,8 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -46,7 +45,6 @@ public final class EvaluationRunner {
     static final int MAX_BATCH = 65_536;
     /** Longest wait for the next inference response before giving up. */
     static final long IDLE_TIMEOUT_SECONDS = 300;
-    private static final Object END = new Object();
     /** Split names label report gauges and request ids: short, plain. */
     static final java.util.regex.Pattern SPLIT_NAME =
             java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]{0,63}");
@@ -139,7 +137,8 @@ public final class EvaluationRunner {
         long start = System.nanoTime();
         EvaluationSession session = new EvaluationSession(limits);
         int batch = request.getBatchSize() == 0 ? DEFAULT_BATCH : request.getBatchSize();
-        InferenceServiceGrpc.InferenceServiceStub stub = InferenceServiceGrpc.newStub(channels.channel(target));
+        InferenceServiceGrpc.InferenceServiceBlockingV2Stub stub =
+                InferenceServiceGrpc.newBlockingV2Stub(channels.channel(target));
         for (EvaluationDataset dataset : request.getDatasetsList()) {
             ImageDataset images = load(dataset);
             new DatasetStream(request, dataset, images, batch, stub, session, events, server).run();
@@ -171,14 +170,13 @@ public final class EvaluationRunner {
         private final ImageDataset images;
         private final int batch;
         private final int batches;
-        private final InferenceServiceGrpc.InferenceServiceStub stub;
+        private final InferenceServiceGrpc.InferenceServiceBlockingV2Stub stub;
         private final EvaluationSession session;
         private final StreamObserver<RunEvaluationEvent> events;
         private final ServerCallStreamObserver<RunEvaluationEvent> server;
-        private final BlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
 
         DatasetStream(RunEvaluationRequest request, EvaluationDataset dataset, ImageDataset images, int batch,
-                      InferenceServiceGrpc.InferenceServiceStub stub, EvaluationSession session,
+                      InferenceServiceGrpc.InferenceServiceBlockingV2Stub stub, EvaluationSession session,
                       StreamObserver<RunEvaluationEvent> events, ServerCallStreamObserver<RunEvaluationEvent> server) {
             this.request = request;
             this.dataset = dataset;
@@ -191,45 +189,37 @@ public final class EvaluationRunner {
             this.server = server;
         }
 
+        /**
+         * Runs the stream on this thread through grpc-java's blocking bidi call: writes wait for flow control, reads
+         * return responses in arrival order, and either surfaces the inference service's failure as its status.
+         */
         void run() throws Exception {
-            ClientCallStreamObserver<PredictRequest> requests =
-                    (ClientCallStreamObserver<PredictRequest>) stub.predictStream(new StreamObserver<>() {
-                        @Override
-                        public void onNext(PredictResponse r) {
-                            inbox.add(r);
-                        }
-
-                        @Override
-                        public void onError(Throwable t) {
-                            inbox.add(t);
-                        }
-
-                        @Override
-                        public void onCompleted() {
-                            inbox.add(END);
-                        }
-                    });
+            BlockingClientCall<PredictRequest, PredictResponse> call = stub.predictStream();
             try {
-                stream(requests);
-                requests.onCompleted();
+                stream(call);
+                call.halfClose();
             } catch (Exception | Error e) {
-                requests.cancel("evaluation failed", e);
+                call.cancel("evaluation failed", e);
                 throw e;
             }
         }
 
-        private void stream(StreamObserver<PredictRequest> requests) throws Exception {
+        private void stream(BlockingClientCall<PredictRequest, PredictResponse> call) throws Exception {
             Map<Integer, PredictResponse> early = new HashMap<>();
             int sent = 0;
             int fed = 0;
             while (fed < batches) {
                 while (sent < batches && sent - fed < WINDOW) {
-                    requests.onNext(request(sent++));
+                    // false: the stream already ended; the read below says how.
+                    if (!call.write(request(sent), IDLE_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                        break;
+                    }
+                    sent++;
                 }
                 if (server != null && server.isCancelled()) {
                     throw new CancellationException("RunEvaluation cancelled by the client");
                 }
-                PredictResponse response = next();
+                PredictResponse response = next(call);
                 int index = indexOf(response.getRequestId(), sent, fed, early);
                 early.put(index, response);
                 while (early.containsKey(fed)) {
@@ -239,25 +229,26 @@ public final class EvaluationRunner {
             }
         }
 
-        private PredictResponse next() throws Exception {
-            Object m = inbox.poll(IDLE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            if (m == null) {
+        private PredictResponse next(BlockingClientCall<PredictRequest, PredictResponse> call) throws Exception {
+            PredictResponse response;
+            try {
+                response = call.read(IDLE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
                 throw new TimeoutException("inference: no response for " + IDLE_TIMEOUT_SECONDS + " s");
-            }
-            if (m instanceof Throwable t) {
-                Status.Code code = Status.fromThrowable(t).getCode();
+            } catch (StatusException e) {
+                Status.Code code = e.getStatus().getCode();
                 if (code == Status.Code.UNAUTHENTICATED || code == Status.Code.PERMISSION_DENIED) {
                     // The caller's own credentials were fine; this service's were not: not the caller's status.
                     throw new IllegalStateException("inference: the inference service refused this metrics service's"
                             + " credentials (--inference-token-file, --inference-tls-*): " + code + " "
-                            + Status.fromThrowable(t).getDescription(), t);
+                            + e.getStatus().getDescription(), e);
                 }
-                throw t instanceof Exception e ? e : new IllegalStateException(t);
+                throw e;
             }
-            if (m == END) {
+            if (response == null) {
                 throw new IllegalStateException("inference: PredictStream ended before every batch was answered");
             }
-            return (PredictResponse) m;
+            return response;
         }
 
         private int indexOf(String requestId, int sent, int fed, Map<Integer, PredictResponse> early) {

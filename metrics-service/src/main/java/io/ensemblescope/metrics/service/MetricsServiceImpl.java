@@ -11,6 +11,7 @@ import io.ensemblescope.metrics.evaluation.DiversityReports;
 import io.ensemblescope.metrics.evaluation.EvaluationLimits;
 import io.ensemblescope.metrics.math.WeightDiversity;
 import io.ensemblescope.rpc.Statuses;
+import io.ensemblescope.rpc.UnaryCalls;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 
@@ -41,18 +42,14 @@ public final class MetricsServiceImpl extends MetricsServiceGrpc.MetricsServiceI
 
     @Override
     public void weightDiversity(WeightDiversityRequest request, StreamObserver<DiversityReport> response) {
-        try {
+        UnaryCalls.answer(response, () -> {
             if (request.getCheckpoint().getName().isBlank()) {
                 throw new IllegalArgumentException("checkpoint.name: must not be empty");
             }
             CheckpointWeights.MemberWeights w = weights.read(request.getCheckpoint());
             WeightDiversity.Result result = WeightDiversity.of(w.members());
-            response.onNext(DiversityReports.of(w.checkpoint(), w.method(), result, w.note()));
-            response.onCompleted();
-        } catch (UnsupportedOperationException e) {
-            response.onError(Status.UNIMPLEMENTED.withDescription(e.getMessage()).asRuntimeException());
-        } catch (Exception e) {
-            response.onError(Statuses.toStatus(e));
-        }
+            return DiversityReports.of(w.checkpoint(), w.method(), result, w.note());
+        }, e -> e instanceof UnsupportedOperationException
+                ? Status.UNIMPLEMENTED.withDescription(e.getMessage()).asRuntimeException() : Statuses.toStatus(e));
     }
 }

@@ -1,6 +1,7 @@
 package io.ensemblescope.metrics.service;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
@@ -36,6 +37,8 @@ import io.ensemblescope.metrics.evaluation.EvaluationLimits;
 import io.ensemblescope.inference.serving.ServingOptions;
 import io.ensemblescope.rpc.ServiceServer;
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -137,6 +140,14 @@ class EndToEndEvaluationTest {
         assertEquals(1, single.getMembers());
         assertEquals(0.0, single.getSplits(0).getDisagreement(), 0.0, "one member cannot disagree");
         assertEquals(0.0, single.getSplits(0).getMutualInformation(), 1e-12);
+    }
+
+    @Test
+    void anInferenceFailureReachesTheCallerWithItsStatus() {
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+                () -> evaluate("absent-model", new ArrayList<>()));
+        assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode(), e.getStatus().toString());
+        assertTrue(e.getStatus().getDescription().contains("absent-model"), e.getStatus().getDescription());
     }
 
     @Test

@@ -4,17 +4,17 @@ import io.ensemblescope.api.v1.EvaluationChunk;
 import io.ensemblescope.api.v1.EvaluationReport;
 import io.ensemblescope.api.v1.MetricsServiceGrpc;
 import io.ensemblescope.metrics.evaluation.EvaluationLimits;
+import io.grpc.Channel;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
+import io.grpc.StatusException;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
-import io.grpc.stub.StreamObserver;
+import io.grpc.stub.BlockingClientCall;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +27,6 @@ public final class InProcessMetricsService implements AutoCloseable {
             new InferenceChannels(target -> InProcessChannelBuilder.forName(target).build());
     private final Server server;
     private final ManagedChannel channel;
-    public final MetricsServiceGrpc.MetricsServiceStub stub;
     public final MetricsServiceGrpc.MetricsServiceBlockingStub blocking;
 
     public InProcessMetricsService(EvaluationLimits limits, String inferenceTarget) throws IOException {
@@ -39,45 +38,33 @@ public final class InProcessMetricsService implements AutoCloseable {
                 .addService(new MetricsServiceImpl(limits, meters, runner, CheckpointWeights.unimplemented()))
                 .build().start();
         channel = InProcessChannelBuilder.forName(name).directExecutor().build();
-        stub = MetricsServiceGrpc.newStub(channel);
         blocking = MetricsServiceGrpc.newBlockingStub(channel);
     }
 
     /** Streams the chunks through Evaluate; a failed call rethrows its StatusRuntimeException. */
     public EvaluationReport evaluate(List<EvaluationChunk> chunks) throws InterruptedException {
-        return evaluate(stub, chunks);
+        return evaluate(channel, chunks);
     }
 
-    /** Streams the chunks through Evaluate on any stub; a failed call rethrows its StatusRuntimeException. */
-    public static EvaluationReport evaluate(MetricsServiceGrpc.MetricsServiceStub stub, List<EvaluationChunk> chunks)
+    /** Streams the chunks through Evaluate on any channel; a failed call rethrows its StatusRuntimeException. */
+    public static EvaluationReport evaluate(Channel channel, List<EvaluationChunk> chunks)
             throws InterruptedException {
-        CompletableFuture<EvaluationReport> result = new CompletableFuture<>();
-        StreamObserver<EvaluationChunk> requests = stub.evaluate(new StreamObserver<>() {
-            @Override
-            public void onNext(EvaluationReport report) {
-                result.complete(report);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                result.completeExceptionally(t);
-            }
-
-            @Override
-            public void onCompleted() {
-                result.completeExceptionally(new IllegalStateException("completed without a report"));
-            }
-        });
-        for (EvaluationChunk chunk : chunks) {
-            requests.onNext(chunk);
-        }
-        requests.onCompleted();
+        BlockingClientCall<EvaluationChunk, EvaluationReport> call = MetricsServiceGrpc.newBlockingV2Stub(channel)
+                .withDeadlineAfter(60, TimeUnit.SECONDS).evaluate();
         try {
-            return result.get(60, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw (RuntimeException) e.getCause();
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new AssertionError("Evaluate did not answer", e);
+            for (EvaluationChunk chunk : chunks) {
+                if (!call.write(chunk)) {
+                    break; // the server already answered; read says how
+                }
+            }
+            call.halfClose();
+            EvaluationReport report = call.read();
+            if (report == null) {
+                throw new IllegalStateException("Evaluate completed without a report");
+            }
+            return report;
+        } catch (StatusException e) {
+            throw e.getStatus().asRuntimeException(e.getTrailers());
         }
     }
 

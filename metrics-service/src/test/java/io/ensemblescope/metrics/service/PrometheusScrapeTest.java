@@ -23,7 +23,6 @@ import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,7 +43,7 @@ class PrometheusScrapeTest {
 
             Random rnd = new Random(4);
             int[] labels = RandomProbabilities.labels(rnd, 64, 10);
-            EvaluationReport report = InProcessMetricsService.evaluate(MetricsServiceGrpc.newStub(channel), List.of(
+            EvaluationReport report = InProcessMetricsService.evaluate(channel, List.of(
                     Chunks.chunk(Chunks.split(SplitKind.IN_DISTRIBUTION, "mnist-test"),
                             RandomProbabilities.members(rnd, 4, 64, 10), 4, 64, 10, labels),
                     Chunks.chunk(Chunks.split(SplitKind.OOD, "fashion-mnist"),
@@ -64,7 +63,6 @@ class PrometheusScrapeTest {
             assertFalse(java.util.regex.Pattern.compile("[{,]service=\"" + MetricsServiceGrpc.SERVICE_NAME)
                     .matcher(text).find(), "the service tag stays the EnsembleScope service's");
 
-            Assumptions.assumeTrue(Promtool.available(), "promtool not installed (.ci/run installs it)");
             Promtool.assertValid(text);
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);

@@ -16,13 +16,13 @@ import io.ensemblescope.api.v1.TrainerServiceGrpc;
 import io.ensemblescope.core.checkpoint.CheckpointStore;
 import io.ensemblescope.core.checkpoint.Manifest;
 import io.ensemblescope.rpc.Statuses;
+import io.ensemblescope.rpc.UnaryCalls;
 import io.ensemblescope.trainer.jobs.JobManager;
 import io.ensemblescope.trainer.request.TrainerProtos;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.nio.file.Files;
 import java.time.Instant;
-import java.util.concurrent.Callable;
 
 /** Thin gRPC adapter over {@link JobManager} and the checkpoint store. */
 public final class TrainerServiceImpl extends TrainerServiceGrpc.TrainerServiceImplBase {
@@ -62,22 +62,22 @@ public final class TrainerServiceImpl extends TrainerServiceGrpc.TrainerServiceI
 
     @Override
     public void getJob(GetJobRequest request, StreamObserver<Job> observer) {
-        unary(observer, () -> jobs.get(request.getJobId()));
+        UnaryCalls.answer(observer, () -> jobs.get(request.getJobId()));
     }
 
     @Override
     public void listJobs(ListJobsRequest request, StreamObserver<ListJobsResponse> observer) {
-        unary(observer, () -> ListJobsResponse.newBuilder().addAllJobs(jobs.list()).build());
+        UnaryCalls.answer(observer, () -> ListJobsResponse.newBuilder().addAllJobs(jobs.list()).build());
     }
 
     @Override
     public void cancelJob(CancelJobRequest request, StreamObserver<Job> observer) {
-        unary(observer, () -> jobs.cancel(request.getJobId()));
+        UnaryCalls.answer(observer, () -> jobs.cancel(request.getJobId()));
     }
 
     @Override
     public void listCheckpoints(ListCheckpointsRequest request, StreamObserver<ListCheckpointsResponse> observer) {
-        unary(observer, () -> {
+        UnaryCalls.answer(observer, () -> {
             ListCheckpointsResponse.Builder b = ListCheckpointsResponse.newBuilder();
             for (Manifest m : store.list(request.getModelName())) {
                 b.addCheckpoints(toProto(m));
@@ -88,7 +88,7 @@ public final class TrainerServiceImpl extends TrainerServiceGrpc.TrainerServiceI
 
     @Override
     public void getCheckpoint(ModelRef request, StreamObserver<Checkpoint> observer) {
-        unary(observer, () -> toProto(store.manifest(CheckpointStore.checkName(request.getName(), "name"),
+        UnaryCalls.answer(observer, () -> toProto(store.manifest(CheckpointStore.checkName(request.getName(), "name"),
                 CheckpointStore.checkVersion(request.getVersion(), "version"))));
     }
 
@@ -105,17 +105,5 @@ public final class TrainerServiceImpl extends TrainerServiceGrpc.TrainerServiceI
             b.addFiles(CheckpointFile.newBuilder().setPath(f.path()).setSize(f.size()).setSha256(f.sha256()));
         }
         return b.build();
-    }
-
-    private static <T> void unary(StreamObserver<T> observer, Callable<T> body) {
-        T result;
-        try {
-            result = body.call();
-        } catch (Exception e) {
-            observer.onError(Statuses.toStatus(e));
-            return;
-        }
-        observer.onNext(result);
-        observer.onCompleted();
     }
 }
