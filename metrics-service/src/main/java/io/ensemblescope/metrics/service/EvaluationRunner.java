@@ -198,10 +198,24 @@ public final class EvaluationRunner {
             try {
                 stream(call);
                 call.halfClose();
+            } catch (StatusException e) {
+                call.cancel("evaluation failed", e);
+                throw ownCredentials(e);
             } catch (Exception | Error e) {
                 call.cancel("evaluation failed", e);
                 throw e;
             }
+        }
+
+        /** The inference service refusing this service's credentials is not the caller's status: say whose. */
+        private static Exception ownCredentials(StatusException e) {
+            Status.Code code = e.getStatus().getCode();
+            if (code != Status.Code.UNAUTHENTICATED && code != Status.Code.PERMISSION_DENIED) {
+                return e;
+            }
+            return new IllegalStateException("inference: the inference service refused this metrics service's"
+                    + " credentials (--inference-token-file, --inference-tls-*): " + code + " "
+                    + e.getStatus().getDescription(), e);
         }
 
         private void stream(BlockingClientCall<PredictRequest, PredictResponse> call) throws Exception {
@@ -235,15 +249,6 @@ public final class EvaluationRunner {
                 response = call.read(IDLE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             } catch (TimeoutException e) {
                 throw new TimeoutException("inference: no response for " + IDLE_TIMEOUT_SECONDS + " s");
-            } catch (StatusException e) {
-                Status.Code code = e.getStatus().getCode();
-                if (code == Status.Code.UNAUTHENTICATED || code == Status.Code.PERMISSION_DENIED) {
-                    // The caller's own credentials were fine; this service's were not: not the caller's status.
-                    throw new IllegalStateException("inference: the inference service refused this metrics service's"
-                            + " credentials (--inference-token-file, --inference-tls-*): " + code + " "
-                            + e.getStatus().getDescription(), e);
-                }
-                throw e;
             }
             if (response == null) {
                 throw new IllegalStateException("inference: PredictStream ended before every batch was answered");
