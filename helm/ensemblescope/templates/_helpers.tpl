@@ -77,3 +77,17 @@ app.kubernetes.io/component: {{ .component }}
 {{- define "escope.usesGpu" -}}
 {{- if and .root.Values.gpu.enabled (eq .component "inference") }}true{{ end }}
 {{- end }}
+
+{{/* The Secret holding the token file and the per-role tokens. */}}
+{{- define "escope.authSecret" -}}
+{{- default (printf "%s-auth" (include "escope.fullname" .)) .Values.auth.existingSecret }}
+{{- end }}
+
+{{/* The kubernetes.io/tls Secret of the services (tls.crt, tls.key, ca.crt). */}}
+{{- define "escope.tlsSecret" -}}
+{{- default (printf "%s-tls" (include "escope.fullname" .)) .Values.tls.existingSecret }}
+{{- end }}
+
+{{/* Where the Secrets are mounted in the service containers. */}}
+{{- define "escope.authDir" -}}/etc/escope/auth{{- end }}
+{{- define "escope.tlsDir" -}}/etc/escope/tls{{- end }}

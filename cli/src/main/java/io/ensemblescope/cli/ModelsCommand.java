@@ -7,6 +7,7 @@ import io.ensemblescope.api.v1.TrainerServiceGrpc;
 import io.ensemblescope.core.checkpoint.CheckpointStore;
 import io.ensemblescope.core.checkpoint.Manifest;
 import java.nio.file.Files;
+import io.ensemblescope.rpc.security.ClientOptions;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -14,6 +15,7 @@ import java.util.Locale;
 import java.util.NoSuchElementException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -34,6 +36,9 @@ final class ModelsCommand implements Callable<Integer> {
     @Option(names = "--trainer", description = "host:port of a running trainer to ask (default: read --store"
             + " directly).")
     String trainer;
+
+    @Mixin
+    ClientOptions client = new ClientOptions();
 
     @Option(names = "--store", description = "Checkpoint store (default: $ESCOPE_STORE, else"
             + " ~/.cache/ensemblescope/checkpoints).")
@@ -85,7 +90,7 @@ final class ModelsCommand implements Callable<Integer> {
     }
 
     private List<Row> remote() throws Exception {
-        try (Targets.Trainer t = Targets.trainer(trainer, null, "cpu")) {
+        try (Targets.Trainer t = Targets.trainer(trainer, client, null, "cpu")) {
             return TrainerServiceGrpc.newBlockingStub(t.channel()).listCheckpoints(ListCheckpointsRequest
                     .newBuilder().setModelName(name == null ? "" : name).build()).getCheckpointsList().stream()
                     .map(ModelsCommand::row).toList();

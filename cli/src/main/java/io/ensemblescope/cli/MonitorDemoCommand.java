@@ -1,6 +1,7 @@
 package io.ensemblescope.cli;
 
 import io.ensemblescope.cli.config.Defaults;
+import io.ensemblescope.rpc.security.ClientSecurity;
 
 import io.ensemblescope.api.v1.InferenceServiceGrpc;
 import io.ensemblescope.api.v1.LoadModelRequest;
@@ -83,7 +84,7 @@ final class MonitorDemoCommand implements Callable<Integer> {
         MonitoringOptions monitoring = MonitoringOptions.DEFAULT.withDriftWindow(samples).withOutcomeWindow(samples);
         try (LocalServices services = LocalServices.start(Defaults.store(store), device, new int[3],
                 new int[] {-1, metricsPort, -1}, monitoring)) {
-            ManagedChannel channel = Targets.channel("inference", services.inferenceTarget());
+            ManagedChannel channel = Targets.channel("inference", services.inferenceTarget(), ClientSecurity.PLAINTEXT);
             try {
                 run(services, channel);
             } finally {
@@ -156,7 +157,7 @@ final class MonitorDemoCommand implements Callable<Integer> {
     /** The quick MNIST study's BatchEnsemble (k = 4, seed 1): reused when `escope reproduce --quick` trained it. */
     private static ModelRef quickBatchEnsemble(LocalServices services) throws InterruptedException {
         StudyMethod be = new StudyMethod("BatchEnsemble (k=4)", Method.BATCH_ENSEMBLE, 4, 0);
-        ManagedChannel trainer = Targets.channel("trainer", services.trainerTarget());
+        ManagedChannel trainer = Targets.channel("trainer", services.trainerTarget(), ClientSecurity.PLAINTEXT);
         try {
             return new StudyRunner(trainer, trainer, trainer, services.inferenceTarget(), false, System.out)
                     .checkpoint(MnistStudy.plan(1, true, 0).request(be, 1), be, 1);

@@ -114,8 +114,8 @@ public final class ReproduceCommand implements Callable<Integer> {
                             : ablation ? List.of() : List.of(MnistReference.table()));
             if (!noCost) {
                 results = results.withCost(new CostMeasurement(TrainerServiceGrpc.newBlockingStub(c.trainer()),
-                        c.inferenceTarget(), c.localInference().map(ServerProbe::new).orElse(null), quick, System.err,
-                        ablation ? CostMeasurement.Scope.BATCH1 : CostMeasurement.Scope.FULL)
+                        c.inferenceTarget(), c.security(), c.localInference().map(ServerProbe::new).orElse(null),
+                        quick, System.err, ablation ? CostMeasurement.Scope.BATCH1 : CostMeasurement.Scope.FULL)
                         .measure(plan, runner.firstSeedCheckpoints()));
             }
             ReportWriter.Written written = new ReportWriter().write(results, dir);

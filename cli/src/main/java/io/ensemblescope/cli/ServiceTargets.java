@@ -3,12 +3,15 @@ package io.ensemblescope.cli;
 import io.ensemblescope.cli.config.Defaults;
 
 import io.ensemblescope.datasets.DataDirectories;
+import io.ensemblescope.rpc.security.ClientOptions;
 import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * The options of commands that talk to all three services: running ones by host:port, or in-process ones on a store
- * and device. A picocli mixin, so every such command spells them the same way.
+ * The options of commands that talk to all three services: running ones by host:port (with TLS and a token as
+ * {@link ClientOptions} says), or in-process ones on a store and device. A picocli mixin, so every such command
+ * spells them the same way.
  */
 public final class ServiceTargets {
     @Option(names = "--trainer", description = "host:port of a running trainer (with --inference and --metrics).")
@@ -26,6 +29,9 @@ public final class ServiceTargets {
 
     @Option(names = "--device", description = "auto, cpu, gpu or gpu:N for the in-process services.")
     String device = "auto";
+
+    @Mixin
+    ClientOptions client = new ClientOptions();
 
     /** Whether the services are started in this process (no address given). */
     public boolean local() {
@@ -51,6 +57,7 @@ public final class ServiceTargets {
     /** Connections; in-process services offer {@code dataDirs} to the datasets of an evaluation. */
     public Connections open(DataDirectories dataDirs) throws Exception {
         validate();
-        return Connections.open(trainer, inference, metrics, local() ? Defaults.store(store) : null, device, dataDirs);
+        return Connections.open(trainer, inference, metrics, local() ? Defaults.store(store) : null, device, dataDirs,
+                client::resolve);
     }
 }

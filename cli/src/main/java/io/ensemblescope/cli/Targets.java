@@ -2,9 +2,10 @@ package io.ensemblescope.cli;
 
 import io.ensemblescope.rpc.NamedTarget;
 import io.ensemblescope.rpc.ServiceServer;
+import io.ensemblescope.rpc.security.ClientOptions;
+import io.ensemblescope.rpc.security.ClientSecurity;
 import io.ensemblescope.trainer.TrainerServer;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
@@ -12,23 +13,26 @@ import java.util.concurrent.TimeUnit;
 final class Targets {
     private Targets() {}
 
-    /** A channel to the {@code role} service at {@code target}; failures to reach it name both. */
-    static ManagedChannel channel(String role, String target) {
-        return NettyChannelBuilder.forTarget(target).usePlaintext().maxInboundMessageSize(64 << 20)
-                .intercept(new NamedTarget(role, target)).build();
+    /**
+     * A channel to the {@code role} service at {@code target}, secured as {@code security} says; failures to reach it
+     * name both.
+     */
+    static ManagedChannel channel(String role, String target, ClientSecurity security) {
+        return security.channelBuilder(target).intercept(new NamedTarget(role, target)).build();
     }
 
     /**
-     * A trainer channel; closing it stops the in-process trainer if one was started. An in-process trainer leaves
+     * A trainer channel: to {@code target} with the security {@code client} describes, else to a trainer started
+     * here on loopback; closing it stops the in-process trainer if one was started. An in-process trainer leaves
      * interrupted jobs alone: a command trains its own job (or the one named by {@code train --resume}), never others
      * in the background.
      */
-    static Trainer trainer(String target, Path store, String device) throws Exception {
+    static Trainer trainer(String target, ClientOptions client, Path store, String device) throws Exception {
         if (target != null) {
-            return new Trainer(channel("trainer", Values.hostPort("--trainer", target)), null);
+            return new Trainer(channel("trainer", Values.hostPort("--trainer", target), client.resolve()), null);
         }
         ServiceServer local = TrainerServer.start(0, -1, store, device, false);
-        return new Trainer(channel("trainer", "127.0.0.1:" + local.port()), local);
+        return new Trainer(channel("trainer", "127.0.0.1:" + local.port(), ClientSecurity.PLAINTEXT), local);
     }
 
     record Trainer(ManagedChannel channel, ServiceServer local) implements AutoCloseable {

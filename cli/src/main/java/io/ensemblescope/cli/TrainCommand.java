@@ -21,6 +21,7 @@ import io.ensemblescope.cli.config.Defaults;
 import io.ensemblescope.cli.progress.ProgressBar;
 import io.ensemblescope.cli.progress.TrainingProgress;
 import io.ensemblescope.datasets.catalog.DatasetCatalog;
+import io.ensemblescope.rpc.security.ClientOptions;
 import io.ensemblescope.trainer.request.TrainRequests;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -33,6 +34,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -83,6 +85,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--trainer", description = "host:port of a running trainer (default: one started in this"
             + " process).")
     String trainer;
+
+    @Mixin
+    ClientOptions client = new ClientOptions();
 
     @Option(names = "--store", description = "Checkpoint store of an in-process trainer (default: $ESCOPE_STORE,"
             + " else ~/.cache/ensemblescope/checkpoints).")
@@ -181,7 +186,8 @@ final class TrainCommand implements Callable<Integer> {
             return resume();
         }
         TrainRequest request = validate();
-        try (Targets.Trainer t = Targets.trainer(trainer, trainer == null ? Defaults.store(store) : null, device)) {
+        try (Targets.Trainer t = Targets.trainer(trainer, client, trainer == null ? Defaults.store(store) : null,
+                device)) {
             TrainerServiceGrpc.TrainerServiceBlockingStub stub = TrainerServiceGrpc.newBlockingStub(t.channel());
             noteInterrupted(stub, target.name);
             return follow(stub.startTraining(request), request);
@@ -196,7 +202,8 @@ final class TrainCommand implements Callable<Integer> {
 
     /** Resumes (or follows) job {@code --resume} with the request it was submitted with. */
     private int resume() throws Exception {
-        try (Targets.Trainer t = Targets.trainer(trainer, trainer == null ? Defaults.store(store) : null, device)) {
+        try (Targets.Trainer t = Targets.trainer(trainer, client, trainer == null ? Defaults.store(store) : null,
+                device)) {
             TrainerServiceGrpc.TrainerServiceBlockingStub stub = TrainerServiceGrpc.newBlockingStub(t.channel());
             Job job = stub.getJob(GetJobRequest.newBuilder().setJobId(target.resume).build());
             TrainRequest recorded = job.getRequest();

@@ -1,6 +1,5 @@
 package io.ensemblescope.cli;
 
-import static io.ensemblescope.cli.EscopeRun.escope;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -10,6 +9,9 @@ import static io.ensemblescope.cli.EscopeRun.escope;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ensemblescope.rpc.security.ServerSecurity;
+import io.ensemblescope.testing.TestPki;
+import io.ensemblescope.testing.TestTokens;
 import java.awt.image.BufferedImage;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,6 +20,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
@@ -25,7 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The main job as a user runs it: {@code escope reproduce --quick} in-process, then against services started as
- * {@code escope serve all} does, and the one-line errors for wrong flags and unreachable services.
+ * {@code escope serve all} does with TLS and bearer tokens (with {@code models}, {@code train} and {@code evaluate}
+ * over the same TLS), and the one-line errors for wrong flags, missing or insufficient tokens, and unreachable
+ * services.
  */
 class ReproduceQuickTest {
     // Per test: no test depends on another's store or on the order they run in.
@@ -38,7 +43,7 @@ class ReproduceQuickTest {
     @Test
     void quickReproduceWritesAReportInProcessThenReusesItsCheckpointsAgainstRunningServices() throws Exception {
         quickReproduceWritesAReportWithFourMethodsAndPlots();
-        reproduceAgainstRunningServicesReusesCheckpointsAndWritesTheSameKindOfReport();
+        reproduceAgainstRunningServicesOverTlsWithTokensReusesCheckpointsAndWritesTheSameKindOfReport();
     }
 
     private void quickReproduceWritesAReportWithFourMethodsAndPlots() throws Exception {
@@ -120,26 +125,76 @@ class ReproduceQuickTest {
         throw new AssertionError("no row for " + method);
     }
 
-    private void reproduceAgainstRunningServicesReusesCheckpointsAndWritesTheSameKindOfReport() throws Exception {
-        try (LocalServices services = LocalServices.start(store, "cpu", new int[] {0, 0, 0},
-                new int[] {0, 0, 0})) {
+    private void reproduceAgainstRunningServicesOverTlsWithTokensReusesCheckpointsAndWritesTheSameKindOfReport()
+            throws Exception {
+        // The services as `escope serve all` starts them with TLS and tokens, certificates made here.
+        Path pki = Files.createDirectories(reports.resolve("pki"));
+        TestPki ca = TestPki.create(pki, "reproduce-test");
+        TestPki.Issued cert = ca.server("services", "localhost", "127.0.0.1");
+        TestTokens tokens = TestTokens.write(pki);
+        Path adminToken = tokens.admin();
+        Path predictToken = tokens.predict();
+        ServeAllCommand serveAll = (ServeAllCommand) Escope.commandLine().parseArgs("serve", "all", "--store",
+                store.toString(), "--tls-cert", cert.cert().toString(), "--tls-key", cert.key().toString(),
+                "--auth-tokens", tokens.file().toString()).subcommand().subcommand().commandSpec()
+                .userObject();
+        try (ServerSecurity security = serveAll.security.resolve();
+             LocalServices services = LocalServices.start(store, "cpu", new int[] {0, 0, 0}, new int[] {0, 0, 0},
+                     io.ensemblescope.datasets.DataDirectories.NONE, security, true)) {
             for (String line : services.describe().split("\n")) {
+                assertTrue(line.contains(" grpcs 127.0.0.1:"), line);
                 String url = line.substring(line.indexOf("http://")).trim();
                 HttpResponse<String> r = HttpClient.newHttpClient().send(
                         HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
                 assertEquals(200, r.statusCode(), url);
                 assertTrue(r.body().contains("process_resident_memory_bytes"), url + " exports process meters");
             }
+            String[] remote = {"--trainer", services.trainerTarget(), "--inference", services.inferenceTarget(),
+                    "--metrics", services.metricsTarget(), "--tls-ca", ca.caPem().toString()};
             Path dir = reports.resolve("remote");
-            EscopeRun run = escope("reproduce", "--quick", "--out", dir.toString(),
-                    "--trainer", services.trainerTarget(), "--inference", services.inferenceTarget(),
-                    "--metrics", services.metricsTarget());
+            EscopeRun run = escope(concat(new String[] {"reproduce", "--quick", "--out", dir.toString(), "--token-file",
+                    adminToken.toString()}, remote));
             assertEquals(0, run.exit(), run.err());
             assertTrue(run.err().contains("reused"), "checkpoints of the same spec are reused");
             String md = Files.readString(dir.resolve("report.md"));
             assertTrue(md.contains("| BatchEnsemble (k=4)") && md.contains("This run's answer"));
             assertCostSection(md, new ObjectMapper().readTree(dir.resolve("report.json").toFile()), dir, false);
+
+            String[] trainer = {"--trainer", services.trainerTarget(), "--tls-ca", ca.caPem().toString()};
+            EscopeRun models = escope(concat(new String[] {"models", "--token-file", adminToken.toString()}, trainer));
+            assertEquals(0, models.exit(), models.err());
+            assertTrue(models.out().contains("BATCH_ENSEMBLE"), models.out());
+            escope(concat(new String[] {"models"}, trainer)).assertOneLineError("UNAUTHENTICATED");
+            escope(concat(new String[] {"models", "--token-file", predictToken.toString()}, trainer))
+                    .assertOneLineError("PERMISSION_DENIED");
+            // Plaintext to a TLS port: the connection never opens; one line saying the trainer could not be reached.
+            EscopeRun plain = escope("models", "--trainer", services.trainerTarget(), "--token-file",
+                    adminToken.toString());
+            System.out.println("plaintext to TLS: " + plain.err().strip());
+            plain.assertOneLineError("");
+            assertTrue(Pattern.compile("unreachable|UNAVAILABLE|closed", Pattern.CASE_INSENSITIVE)
+                    .matcher(plain.err()).find(), plain.err());
+
+            // train and evaluate, the other two client commands, over the same TLS with the admin token.
+            EscopeRun train = escope(concat(new String[] {"train", "--name", "tls-single", "--method", "single",
+                "--limit", "1000", "--epochs", "1", "--token-file", adminToken.toString()}, trainer));
+            assertEquals(0, train.exit(), train.err());
+            assertTrue(train.out().contains("tls-single/v1"), train.out());
+            Path evaluated = reports.resolve("evaluate-tls");
+            EscopeRun evaluate = escope(concat(new String[] {"evaluate", "tls-single:v1", "--limit", "200",
+                "--shifted", "rotate-30", "--out", evaluated.toString(), "--token-file", adminToken.toString()},
+                    remote));
+            assertEquals(0, evaluate.exit(), evaluate.err());
+            assertTrue(Files.readString(evaluated.resolve("report.md")).contains("rotate-30"));
+            escope(concat(new String[] {"evaluate", "tls-single:v1", "--token-file", predictToken.toString()},
+                    remote)).assertOneLineError("PERMISSION_DENIED");
         }
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     @Test

@@ -66,6 +66,20 @@ class ServeCommandTest {
     }
 
     @Test
+    void aNonLoopbackHostWithoutAuthenticationFailsInOneLineForEveryService() {
+        for (String service : new String[] {"trainer", "inference", "metrics", "all"}) {
+            Run run = service.equals("all") ? escope("serve", "all", "--ports", "0,0,0", "--metrics-ports",
+                    "-1,-1,-1", "--store", tmp.toString(), "--host", "0.0.0.0")
+                    : escope("serve", service, "--port", "0", "--metrics-port", "-1", "--store", tmp.toString(),
+                    "--host", "0.0.0.0");
+            assertEquals(2, run.exit(), service + ": " + run.err()); // a usage error: it names a flag
+            assertEquals("escope: --host 0.0.0.0 is not a loopback address: serving it to the network needs"
+                    + " --auth-tokens FILE or --tls-client-ca FILE, or an explicit --insecure", run.err().strip(),
+                    service);
+        }
+    }
+
+    @Test
     void unknownOptionsAndServicesAreUsageErrors() {
         assertEquals(2, escope("serve", "inference", "--store", tmp.toString(), "--no-such-option").exit());
         assertEquals(2, escope("serve", "nonsense").exit());

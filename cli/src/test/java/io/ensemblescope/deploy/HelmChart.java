@@ -22,6 +22,12 @@ public final class HelmChart {
     /** The values variants that k8s/ ships rendered: name → overlay file (null for the defaults). */
     static final Map<String, String> VARIANTS = Map.of("cpu", "", "gpu", "values-gpu.yaml");
 
+    /**
+     * What k8s/ is rendered with besides a variant: the token Secret named instead of generated, since plain manifests
+     * must not carry tokens (a fresh render would also differ every time). docs/KUBERNETES.md shows how to create it.
+     */
+    static final Map<String, Object> PLAIN_MANIFEST_SETS = Map.of("auth.existingSecret", RELEASE + "-auth");
+
     /** Kept referenced (JUL holds loggers weakly): snakeyaml warns about every unmapped CRD-schema field. */
     private static final java.util.logging.Logger SNAKEYAML_LOG = java.util.logging.Logger.getLogger("org.yaml.snakeyaml");
 
@@ -126,7 +132,7 @@ public final class HelmChart {
 
     /**
      * The documents of a rendered manifest, parsed by the Kubernetes client's YAML loader into its typed models;
-     * kinds the client has no model for (the ServiceMonitor custom resource) stay generic maps.
+     * kinds the client has no model for (the ServiceMonitor and Certificate custom resources) stay generic maps.
      */
     public static List<Object> parse(String manifest) {
         List<Object> objects = new ArrayList<>();
@@ -134,7 +140,8 @@ public final class HelmChart {
             if (!(doc instanceof Map<?, ?> map)) {
                 continue;
             }
-            if ("monitoring.coreos.com/v1".equals(map.get("apiVersion"))) {
+            if ("monitoring.coreos.com/v1".equals(map.get("apiVersion"))
+                    || "cert-manager.io/v1".equals(map.get("apiVersion"))) {
                 objects.add(map);
                 continue;
             }

@@ -19,10 +19,15 @@ import io.kubernetes.client.openapi.models.V1ServiceAccount;
 import io.kubernetes.client.openapi.models.V1PolicyRule;
 import io.kubernetes.client.openapi.models.V1Role;
 import io.kubernetes.client.openapi.models.V1RoleBinding;
+import io.kubernetes.client.openapi.models.V1Secret;
 import io.kubernetes.client.openapi.models.V1Service;
 import io.kubernetes.client.openapi.models.V1ClusterRoleBinding;
 import io.kubernetes.client.openapi.models.V2HorizontalPodAutoscaler;
 import org.junit.jupiter.api.Test;
+import io.ensemblescope.rpc.security.BearerTokens;
+import io.ensemblescope.rpc.security.Caller;
+import io.ensemblescope.rpc.security.Role;
+import io.ensemblescope.trainer.TrainerServer;
 import io.ensemblescope.trainer.executor.kubernetes.KubernetesExecutorConfig;
 import io.ensemblescope.trainer.executor.kubernetes.KubernetesExecutorEnvironment;
 import io.ensemblescope.trainer.executor.kubernetes.MemberPod;
@@ -43,6 +48,7 @@ class HelmChartTest {
 
     private static final Map<String, Integer> GRPC_PORTS = Map.of("trainer", 50051, "inference", 50052, "metrics", 50053);
     private static final Map<String, Integer> METRICS_PORTS = Map.of("trainer", 9101, "inference", 9102, "metrics", 9103);
+    private static final Map<String, Integer> HEALTH_PORTS = Map.of("trainer", 9111, "inference", 9112, "metrics", 9113);
 
     @TempDir
     Path scratch;
@@ -130,9 +136,13 @@ class HelmChartTest {
             String component = component(d);
             V1Container c = container(d);
             int port = GRPC_PORTS.get(component);
-            assertEquals(port, c.getStartupProbe().getGrpc().getPort(), component);
-            assertEquals(port, c.getReadinessProbe().getGrpc().getPort(), component);
-            assertEquals(port, c.getLivenessProbe().getGrpc().getPort(), component);
+            // kubelet's gRPC probes send no token: they ask the plaintext probe port, which answers only health.
+            int health = HEALTH_PORTS.get(component);
+            assertEquals(health, c.getStartupProbe().getGrpc().getPort(), component);
+            assertEquals(health, c.getReadinessProbe().getGrpc().getPort(), component);
+            assertEquals(health, c.getLivenessProbe().getGrpc().getPort(), component);
+            assertEquals(List.of(port, METRICS_PORTS.get(component), health),
+                    c.getPorts().stream().map(p -> p.getContainerPort()).toList(), component);
             assertEquals(List.of("serve", component, "--port", Integer.toString(port), "--metrics-port",
                     Integer.toString(METRICS_PORTS.get(component))), c.getArgs().subList(0, 6));
             // Every service reads the one store on the shared claim (the member Jobs mount it at the same path).
@@ -302,6 +312,117 @@ class HelmChartTest {
                 Map.of("storage.storageClassName", "nfs"))) {
             assertFalse(HelmChart.parse(HelmChart.render("cpu", good)).isEmpty(), good::toString);
         }
+    }
+
+    @Test
+    void authIsOnByDefaultWithAGeneratedSecretWhoseTokenFileTheServicesRead() {
+        List<Object> objects = HelmChart.parse(HelmChart.render("cpu"));
+        V1Secret secret = HelmChart.ofType(objects, V1Secret.class).stream()
+                .filter(s -> s.getMetadata().getName().equals("ensemblescope-auth")).findFirst().orElseThrow();
+        assertEquals("keep", secret.getMetadata().getAnnotations().get("helm.sh/resource-policy"));
+        BearerTokens tokens = BearerTokens.parse(text(secret, "tokens"));
+        assertEquals(3, tokens.size());
+        assertEquals(Role.ADMIN, tokens.match(text(secret, "admin-token")).orElseThrow().role());
+        assertEquals(Role.PREDICT, tokens.match(text(secret, "predict-token")).orElseThrow().role());
+        assertEquals(new Caller("metrics", Role.PREDICT, "token"),
+                tokens.match(text(secret, "metrics-token")).orElseThrow());
+
+        for (V1Deployment d : HelmChart.ofType(objects, V1Deployment.class)) {
+            String component = component(d);
+            List<String> args = container(d).getArgs();
+            assertEquals("0.0.0.0", after(args, "--host"), component);
+            assertEquals("/etc/escope/auth/tokens", after(args, "--auth-tokens"), component);
+            assertFalse(args.contains("--insecure"), component);
+            assertFalse(args.contains("--tls-cert"), "TLS is opt-in");
+            assertEquals(Map.of("/etc/escope/auth", "auth"), secretMounts(d), component);
+            var volume = volume(d, "auth");
+            assertEquals("ensemblescope-auth", volume.getSecret().getSecretName());
+            assertEquals(component.equals("metrics") ? List.of("tokens", "metrics-token") : List.of("tokens"),
+                    volume.getSecret().getItems().stream().map(i -> i.getKey()).toList(), component);
+            if (component.equals("metrics")) {
+                assertEquals("/etc/escope/auth/metrics-token", after(args, "--inference-token-file"));
+            }
+        }
+        // The trainer's main takes exactly these flags (its own command class parses them).
+        V1Deployment trainer = HelmChart.ofType(objects, V1Deployment.class).stream()
+                .filter(d -> component(d).equals("trainer")).findFirst().orElseThrow();
+        List<String> args = container(trainer).getArgs();
+        new picocli.CommandLine(new TrainerServer()).parseArgs(args.subList(2, args.size()).toArray(String[]::new));
+    }
+
+    @Test
+    void tlsFromCertManagerNamesEveryServiceAndEveryClientTrustsIt() {
+        List<Object> objects = HelmChart.parse(HelmChart.render("cpu", Map.of("tls.enabled", true,
+                "tls.clientAuth", true, "tls.certManager.enabled", true, "tls.certManager.issuerRef.name", "ca")));
+        Map<?, ?> certificate = objects.stream().filter(o -> o instanceof Map<?, ?> m
+                && "Certificate".equals(m.get("kind"))).map(o -> (Map<?, ?>) o).findFirst().orElseThrow();
+        Map<?, ?> spec = (Map<?, ?>) certificate.get("spec");
+        assertEquals("ensemblescope-tls", spec.get("secretName"));
+        assertEquals("PKCS8", ((Map<?, ?>) spec.get("privateKey")).get("encoding"), "the services read PKCS#8");
+        List<?> dnsNames = (List<?>) spec.get("dnsNames");
+        for (V1Deployment d : HelmChart.ofType(objects, V1Deployment.class)) {
+            String component = component(d);
+            List<String> args = container(d).getArgs();
+            assertTrue(dnsNames.contains("ensemblescope-" + component), dnsNames.toString());
+            assertEquals("/etc/escope/tls/tls.crt", after(args, "--tls-cert"), component);
+            assertEquals("/etc/escope/tls/tls.key", after(args, "--tls-key"), component);
+            assertEquals("/etc/escope/tls/ca.crt", after(args, "--tls-client-ca"), component);
+            assertEquals("ensemblescope-tls", volume(d, "tls").getSecret().getSecretName());
+            assertEquals("/etc/escope/tls", secretMounts(d).entrySet().stream().filter(e -> e.getValue().equals("tls"))
+                    .findFirst().orElseThrow().getKey());
+            if (component.equals("metrics")) {
+                String target = after(args, "--inference-target").replaceFirst("^dns:///", "");
+                assertTrue(dnsNames.contains(target.substring(0, target.indexOf(':'))), target);
+                assertEquals("/etc/escope/tls/ca.crt", after(args, "--inference-tls-ca"));
+                assertEquals("/etc/escope/tls/tls.crt", after(args, "--inference-tls-cert"));
+                assertEquals("/etc/escope/tls/tls.key", after(args, "--inference-tls-key"));
+            }
+        }
+        assertThrows(IllegalStateException.class, () -> HelmChart.render("cpu", Map.of("tls.enabled", true,
+                "tls.certManager.enabled", true)), "an issuer is required");
+    }
+
+    @Test
+    void withoutAuthenticationTheChartSaysInsecureUnlessClientCertificatesGuardThePorts() {
+        for (V1Deployment d : HelmChart.ofType(HelmChart.parse(HelmChart.render("cpu",
+                Map.of("auth.enabled", false))), V1Deployment.class)) {
+            assertTrue(container(d).getArgs().contains("--insecure"), component(d));
+            assertFalse(container(d).getArgs().contains("--auth-tokens"), component(d));
+        }
+        for (V1Deployment d : HelmChart.ofType(HelmChart.parse(HelmChart.render("cpu", Map.of("auth.enabled", false,
+                "tls.enabled", true, "tls.clientAuth", true, "tls.existingSecret", "mine"))), V1Deployment.class)) {
+            assertFalse(container(d).getArgs().contains("--insecure"), component(d));
+            assertEquals("mine", volume(d, "tls").getSecret().getSecretName());
+        }
+        assertTrue(HelmChart.ofType(HelmChart.parse(HelmChart.render("cpu", Map.of("auth.existingSecret", "given"))),
+                V1Secret.class).stream().noneMatch(s -> s.getMetadata().getName().endsWith("-auth")),
+                "a named Secret is used, not generated");
+    }
+
+    private static String after(List<String> args, String flag) {
+        int i = args.indexOf(flag);
+        assertTrue(i >= 0 && i + 1 < args.size(), flag + " in " + args);
+        return args.get(i + 1);
+    }
+
+    private static String text(V1Secret secret, String key) {
+        return new String(secret.getData().get(key), java.nio.charset.StandardCharsets.UTF_8).strip();
+    }
+
+    private static io.kubernetes.client.openapi.models.V1Volume volume(V1Deployment d, String name) {
+        return d.getSpec().getTemplate().getSpec().getVolumes().stream().filter(v -> v.getName().equals(name))
+                .findFirst().orElseThrow();
+    }
+
+    /** mount path → volume name of the container's read-only Secret mounts. */
+    private static Map<String, String> secretMounts(V1Deployment d) {
+        Map<String, String> out = new TreeMap<>();
+        for (var m : container(d).getVolumeMounts()) {
+            if (Boolean.TRUE.equals(m.getReadOnly()) && volume(d, m.getName()).getSecret() != null) {
+                out.put(m.getMountPath(), m.getName());
+            }
+        }
+        return out;
     }
 
     private static String component(V1Deployment d) {

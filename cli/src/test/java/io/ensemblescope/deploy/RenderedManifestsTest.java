@@ -18,7 +18,7 @@ class RenderedManifestsTest {
     @ValueSource(strings = {"cpu", "gpu"})
     void plainManifestsEqualAFreshRender(String variant) throws Exception {
         Path file = HelmChart.repoRoot().resolve("k8s").resolve("ensemblescope-" + variant + ".yaml");
-        String fresh = header(variant) + HelmChart.render(variant);
+        String fresh = header(variant) + HelmChart.render(variant, HelmChart.PLAIN_MANIFEST_SETS);
         if (Boolean.getBoolean("k8s.regenerate")) {
             Files.createDirectories(file.getParent());
             Files.writeString(file, fresh);
@@ -29,8 +29,13 @@ class RenderedManifestsTest {
 
     private static String header(String variant) {
         String values = HelmChart.VARIANTS.get(variant).isEmpty() ? "" : " -f helm/ensemblescope/" + HelmChart.VARIANTS.get(variant);
+        StringBuilder sets = new StringBuilder();
+        new java.util.TreeMap<>(HelmChart.PLAIN_MANIFEST_SETS).forEach((k, v) -> sets.append(" --set ").append(k)
+                .append('=').append(v));
         return "# Generated from helm/ensemblescope — do not edit; RenderedManifestsTest fails when this drifts.\n"
                 + "# Equivalent: helm template " + HelmChart.RELEASE + " helm/ensemblescope --namespace "
-                + HelmChart.NAMESPACE + values + "\n";
+                + HelmChart.NAMESPACE + values + sets + "\n"
+                + "# Create the Secret " + HelmChart.PLAIN_MANIFEST_SETS.get("auth.existingSecret")
+                + " with the services' tokens first (docs/KUBERNETES.md, \"Authentication and TLS\").\n";
     }
 }

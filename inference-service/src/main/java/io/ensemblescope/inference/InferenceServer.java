@@ -20,7 +20,6 @@ import io.ensemblescope.rpc.ServiceServer;
 import io.ensemblescope.rpc.StoreOption;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -134,10 +133,11 @@ public final class InferenceServer implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        listen.security(); // a refused --host or unreadable credentials fail before anything starts
         CheckpointStore checkpoints = new CheckpointStore(store.readable());
         PrometheusMeterRegistry registry = Meters.newRegistry("inference");
-        Running running = start(listen.port(), listen.metricsPort(), httpPort, maxInboundBytes,
-                new InferenceEngine(checkpoints, options(), registry), registry, monitoringOptions());
+        Running running = start(listen, httpPort, maxInboundBytes, new InferenceEngine(checkpoints, options(), registry),
+                registry, monitoringOptions());
         running.server().blockUntilShutdown();
         running.engine().close();
         return 0;
@@ -223,12 +223,19 @@ public final class InferenceServer implements Callable<Integer> {
         return start(port, metricsPort, -1, maxInboundBytes, engine, registry, monitoring);
     }
 
-    /**
-     * Starts the native and the Open Inference Protocol gRPC services on {@code port}, and the protocol's REST
-     * binding on {@code httpPort} (0: any, negative: none), all over the one engine; with {@code monitoring}
-     * non-null, the engine is observed by an uncertainty monitor before the first call.
-     */
+    /** As below, plaintext on loopback with {@code port} and {@code metricsPort}. */
     public static Running start(int port, int metricsPort, int httpPort, int maxInboundBytes, InferenceEngine engine,
+                                PrometheusMeterRegistry registry, MonitoringOptions monitoring) throws IOException {
+        return start(new ServerOptions(port, metricsPort), httpPort, maxInboundBytes, engine, registry, monitoring);
+    }
+
+    /**
+     * Starts the native and the Open Inference Protocol gRPC services as {@code listen} says (ports, host, TLS,
+     * authorization), and the protocol's REST binding on {@code httpPort} (0: any, negative: none) with the same
+     * host, TLS and authorization, all over the one engine; with {@code monitoring} non-null, the engine is observed
+     * by an uncertainty monitor before the first call.
+     */
+    public static Running start(ServerOptions listen, int httpPort, int maxInboundBytes, InferenceEngine engine,
                                 PrometheusMeterRegistry registry, MonitoringOptions monitoring) throws IOException {
         UncertaintyMonitor monitor = monitoring == null ? null : new UncertaintyMonitor(monitoring, registry);
         if (monitor != null) {
@@ -236,9 +243,9 @@ public final class InferenceServer implements Callable<Integer> {
         }
         InferenceGrpcService service = new InferenceGrpcService(engine, monitor);
         OpenInference oip = new OpenInference(engine);
-        OipHttpServer http = httpPort < 0 ? null : OipHttpServer.start(oip, new InetSocketAddress(httpPort),
+        OipHttpServer http = httpPort < 0 ? null : OipHttpServer.start(oip, listen.security(), httpPort,
                 maxInboundBytes, registry, HTTP_THREADS);
-        ServiceServer server = ServiceServer.builder("inference", registry).port(port).metricsPort(metricsPort)
+        ServiceServer server = listen.configure(ServiceServer.builder("inference", registry))
                 .maxInboundMessageBytes(maxInboundBytes).addService(service).addService(new OipGrpcService(oip))
                 .onTransportThread(engine.options().predictOnTransportThread() ? PREDICT_METHODS : new String[0])
                 .beforeStop(oip::stopping).beforeStop(() -> stopQuietly(http)).build();

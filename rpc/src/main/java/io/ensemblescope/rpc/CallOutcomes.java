@@ -78,7 +78,8 @@ public final class CallOutcomes implements ServerInterceptor {
             return;
         }
         String more = skipped == 0 ? "" : " (" + skipped + " similar lines left out)";
-        String description = status.getDescription() == null ? "" : status.getDescription().replaceAll("[\\r\\n]+", " ");
+        String description = status.getDescription() == null ? ""
+                : status.getDescription().replaceAll("[\\r\\n]+", " ");
         if (fault) {
             log.warn("{} failed: {} {}{}", method, status.getCode(), description, more, status.getCause());
         } else {

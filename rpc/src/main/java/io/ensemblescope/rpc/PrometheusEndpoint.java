@@ -19,9 +19,14 @@ public final class PrometheusEndpoint implements AutoCloseable {
         this.server = server;
     }
 
-    /** Starts serving on {@code port} (0 picks a free port) on all interfaces. */
-    public static PrometheusEndpoint start(PrometheusMeterRegistry registry, int port) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
+    /**
+     * Starts serving on {@code host}:{@code port} (0 picks a free port). Plain HTTP without authentication, as
+     * Prometheus scrapes it: the text holds meters, never request data, and its labels only loaded model names and
+     * configured split names.
+     */
+    public static PrometheusEndpoint start(PrometheusMeterRegistry registry, String host, int port)
+            throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 0);
         server.createContext("/metrics", exchange -> {
             byte[] body = registry.scrape(CONTENT_TYPE).getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", CONTENT_TYPE);

@@ -1,5 +1,8 @@
 package io.ensemblescope.rpc;
 
+import io.ensemblescope.rpc.security.SecurityOptions;
+import io.ensemblescope.rpc.security.ServerSecurity;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -9,8 +12,8 @@ import picocli.CommandLine.Option;
  *
  * <p>A server declares it with its default ports, {@code @Mixin ServerOptions listen = new ServerOptions(50051, 9101)}
  * (picocli keeps an instance it finds in the field), and builds its {@link ServiceServer} through
- * {@link #configure(ServiceServer.Builder)}. Whatever else decides how a server listens (bind address, TLS, client
- * authentication) belongs here as further options applied in {@code configure}, so every service gains it at once.
+ * {@link #configure(ServiceServer.Builder)}. The bind address, TLS and authorization come from the nested
+ * {@link SecurityOptions} ({@code --host}, {@code --tls-*}, {@code --auth-tokens}, …), so every service has them.
  */
 public final class ServerOptions {
     private static final int MAX_PORT = 65_535;
@@ -22,10 +25,43 @@ public final class ServerOptions {
             description = "Prometheus /metrics HTTP port; 0 picks a free one, negative serves none (default ${DEFAULT-VALUE}).")
     int metricsPort;
 
+    @Option(names = "--health-port", paramLabel = "PORT", description = "Plaintext port answering only the overall"
+            + " gRPC health check, without credentials, for kubelet probes; negative serves none (default"
+            + " ${DEFAULT-VALUE}).")
+    int healthPort = -1;
+
+    @Mixin
+    SecurityOptions securityOptions = new SecurityOptions();
+
+    private ServerSecurity security;
+    private String inProcessName;
+
     /** Options with a service's default ports (picocli shows them as the defaults). */
     public ServerOptions(int port, int metricsPort) {
         this.port = port;
         this.metricsPort = metricsPort;
+    }
+
+    /** Uses {@code security} instead of what the security flags describe (servers started inside a command). */
+    public ServerOptions security(ServerSecurity security) {
+        this.security = security;
+        return this;
+    }
+
+    /** Also serves over the in-process transport under {@code name}, for this JVM only (null: not). */
+    public ServerOptions inProcess(String name) {
+        this.inProcessName = name;
+        return this;
+    }
+
+    /** The host, TLS and authorization of this server: its flags', unless {@link #security(ServerSecurity)} set one. */
+    public ServerSecurity security() {
+        return security != null ? security : securityOptions.resolve();
+    }
+
+    /** How often this server's credential files are read again ({@code --credentials-reload-seconds}). */
+    public java.time.Duration reloadPeriod() {
+        return securityOptions.reloadPeriod();
     }
 
     /** The gRPC port asked for (0: any free port). */
@@ -38,9 +74,15 @@ public final class ServerOptions {
         return metricsPort < 0 ? -1 : check("--metrics-port", metricsPort, 0);
     }
 
+    /** The health probe port asked for (0: any free port, negative: none). */
+    public int healthPort() {
+        return healthPort < 0 ? -1 : check("--health-port", healthPort, 0);
+    }
+
     /** Applies these options to a server under construction. */
     public ServiceServer.Builder configure(ServiceServer.Builder builder) {
-        return builder.port(port()).metricsPort(metricsPort());
+        return builder.port(port()).metricsPort(metricsPort()).healthPort(healthPort()).security(security())
+                .inProcess(inProcessName);
     }
 
     private static int check(String flag, int value, int min) {

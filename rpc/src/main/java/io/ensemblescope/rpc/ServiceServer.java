@@ -1,16 +1,22 @@
 package io.ensemblescope.rpc;
 
+import io.ensemblescope.rpc.security.ServerSecurity;
 import io.grpc.BindableService;
+import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
+import io.grpc.ServerBuilder;
+import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.micrometer.core.instrument.binder.grpc.MetricCollectingServerInterceptor;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +29,13 @@ import org.slf4j.LoggerFactory;
  * endpoint on its own port, and a cap on inbound message size. Every service method parses its own requests
  * ({@link RequestParsing}: an undecodable request is INVALID_ARGUMENT) and every call's status goes out through
  * {@link CallOutcomes} (bounded description, one rate-limited log line per failure).
+ *
+ * <p>Its {@link ServerSecurity} decides the host every port binds (loopback by default), TLS on the gRPC port, and
+ * the authorization of every call there, health and reflection included (health needs role predict, reflection
+ * admin). For kubelet probes, which send neither a token nor a client certificate, {@link Builder#healthPort(int)}
+ * adds a plaintext port that answers only the overall health check ({@link ProbePort}). With
+ * {@link Builder#inProcess(String)} the same services are also reachable by that name over the in-process
+ * transport, from this JVM only.
  */
 public final class ServiceServer {
     private static final Logger log = LoggerFactory.getLogger(ServiceServer.class);
@@ -30,6 +43,9 @@ public final class ServiceServer {
     private final String name;
     private final int port;
     private final int metricsPort;
+    private final int healthPort;
+    private final String inProcessName;
+    private final ServerSecurity security;
     private final int maxInboundBytes;
     private final List<BindableService> services;
     private final List<Runnable> beforeStop;
@@ -37,6 +53,8 @@ public final class ServiceServer {
     private final PrometheusMeterRegistry registry;
     private final HealthStatusManager health = new HealthStatusManager();
     private Server server;
+    private Server inProcess;
+    private Server probes;
     private PrometheusEndpoint endpoint;
     private Thread shutdownHook;
 
@@ -44,6 +62,9 @@ public final class ServiceServer {
         this.name = b.name;
         this.port = b.port;
         this.metricsPort = b.metricsPort;
+        this.healthPort = b.healthPort;
+        this.inProcessName = b.inProcessName;
+        this.security = b.security;
         this.maxInboundBytes = b.maxInboundBytes;
         this.services = List.copyOf(b.services);
         this.beforeStop = List.copyOf(b.beforeStop);
@@ -56,7 +77,10 @@ public final class ServiceServer {
     }
 
     public synchronized ServiceServer start() throws IOException {
-        NettyServerBuilder builder = NettyServerBuilder.forPort(port).maxInboundMessageSize(maxInboundBytes);
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(security.host(), port),
+                security.credentials()).maxInboundMessageSize(maxInboundBytes);
+        InProcessServerBuilder local = inProcessName == null ? null
+                : InProcessServerBuilder.forName(inProcessName).maxInboundMessageSize(maxInboundBytes);
         if (!transportThreadMethods.isEmpty()) {
             // These calls start on the transport thread: no hand-off to the call executor and back (see the builder).
             builder.callExecutor(new io.grpc.ServerCallExecutorSupplier() {
@@ -70,18 +94,37 @@ public final class ServiceServer {
         }
         MetricCollectingServerInterceptor meters = new MetricCollectingServerInterceptor(registry);
         CallOutcomes outcomes = new CallOutcomes();
+        ServerInterceptor auth = security.interceptor();
         TransportLog.install();
+        List<ServerServiceDefinition> definitions = new ArrayList<>();
         for (BindableService service : services) {
             ServerServiceDefinition definition = RequestParsing.guard(service.bindService());
-            builder.addService(ServerInterceptors.intercept(definition, outcomes, meters));
+            // Applied last to first: meters see every call, outcomes bound every status, then authorization.
+            definitions.add(auth == null ? ServerInterceptors.intercept(definition, outcomes, meters)
+                    : ServerInterceptors.intercept(definition, auth, outcomes, meters));
             health.setStatus(definition.getServiceDescriptor().getName(), ServingStatus.SERVING);
         }
-        builder.addService(health.getHealthService());
-        builder.addService(ProtoReflectionServiceV1.newInstance());
+        for (BindableService service : List.of(health.getHealthService(), ProtoReflectionServiceV1.newInstance())) {
+            definitions.add(auth == null ? service.bindService() : ServerInterceptors.intercept(service, auth));
+        }
+        for (ServerServiceDefinition d : definitions) {
+            builder.addService(d);
+            if (local != null) {
+                local.addService(d);
+            }
+        }
         server = builder.build().start();
-        endpoint = metricsPort >= 0 ? PrometheusEndpoint.start(registry, metricsPort) : null;
-        log.info("{} listening on gRPC port {}{}", name, server.getPort(),
-                endpoint == null ? "" : ", metrics on http://0.0.0.0:" + endpoint.port() + "/metrics");
+        try {
+            inProcess = local == null ? null : local.build().start();
+            probes = healthPort < 0 ? null : startProbes();
+            endpoint = metricsPort >= 0 ? PrometheusEndpoint.start(registry, security.host(), metricsPort) : null;
+        } catch (IOException | RuntimeException e) {
+            shutdownNow();
+            throw e;
+        }
+        log.info("{} listening on {}://{}:{}{}{}", name, security.tls() ? "grpcs" : "grpc", security.host(),
+                server.getPort(), probes == null ? "" : ", health probes on " + probes.getPort(),
+                endpoint == null ? "" : ", metrics on http://" + security.host() + ":" + endpoint.port() + "/metrics");
         shutdownHook = new Thread(() -> {
             try {
                 ServiceServer.this.stop(30);
@@ -91,6 +134,21 @@ public final class ServiceServer {
         }, name + "-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         return this;
+    }
+
+    /** The plaintext probe port: the overall health check only, without credentials. */
+    private Server startProbes() throws IOException {
+        ServerBuilder<?> b = NettyServerBuilder.forAddress(new InetSocketAddress(security.host(), healthPort),
+                InsecureServerCredentials.create());
+        return b.addService(ServerInterceptors.intercept(health.getHealthService(), new ProbePort())).build().start();
+    }
+
+    private void shutdownNow() {
+        for (Server s : new Server[] {server, inProcess, probes}) {
+            if (s != null) {
+                s.shutdownNow();
+            }
+        }
     }
 
     /** Marks the service not serving, runs the before-stop hooks, then drains in-flight calls for up to the grace. */
@@ -107,9 +165,18 @@ public final class ServiceServer {
                 log.warn("{}: before-stop hook failed", name, e);
             }
         }
+        if (inProcess != null) {
+            inProcess.shutdown();
+        }
         server.shutdown();
         if (!server.awaitTermination(graceSeconds, TimeUnit.SECONDS)) {
             server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+        if (inProcess != null && !inProcess.awaitTermination(5, TimeUnit.SECONDS)) {
+            inProcess.shutdownNow();
+        }
+        if (probes != null) {
+            probes.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
         if (endpoint != null) {
             endpoint.close();
@@ -149,6 +216,20 @@ public final class ServiceServer {
         return endpoint == null ? -1 : endpoint.port();
     }
 
+    /** The plaintext health probe port, or -1 when none was asked for. */
+    public int healthPort() {
+        return probes == null ? -1 : probes.getPort();
+    }
+
+    /** The address every port is bound to. */
+    public String host() {
+        return security.host();
+    }
+
+    public ServerSecurity security() {
+        return security;
+    }
+
     public HealthStatusManager health() {
         return health;
     }
@@ -162,6 +243,9 @@ public final class ServiceServer {
         private final PrometheusMeterRegistry registry;
         private int port;
         private int metricsPort = -1;
+        private int healthPort = -1;
+        private String inProcessName;
+        private ServerSecurity security = ServerSecurity.loopback();
         private int maxInboundBytes = 64 * 1024 * 1024;
         private final List<BindableService> services = new ArrayList<>();
         private final List<Runnable> beforeStop = new ArrayList<>();
@@ -181,6 +265,24 @@ public final class ServiceServer {
         /** Prometheus HTTP port; 0 picks a free one, negative serves none. */
         public Builder metricsPort(int metricsPort) {
             this.metricsPort = metricsPort;
+            return this;
+        }
+
+        /** A plaintext port answering only the overall gRPC health check; 0 picks a free one, negative none. */
+        public Builder healthPort(int healthPort) {
+            this.healthPort = healthPort;
+            return this;
+        }
+
+        /** Host, TLS and authorization of this server's ports (default: plaintext on loopback, no auth). */
+        public Builder security(ServerSecurity security) {
+            this.security = security;
+            return this;
+        }
+
+        /** Also serves the services over the in-process transport under {@code name}, for this JVM only. */
+        public Builder inProcess(String name) {
+            this.inProcessName = name;
             return this;
         }
 

@@ -77,7 +77,8 @@ class ServiceServerTest {
         }
     }
 
-    private static List<String> listServices(ManagedChannel channel) throws Exception {
+    /** The services reflection lists; a refused call throws its {@code StatusException}. */
+    static List<String> listServices(ManagedChannel channel) throws Exception {
         var call = ServerReflectionGrpc.newBlockingV2Stub(channel).serverReflectionInfo();
         call.write(ServerReflectionRequest.newBuilder().setListServices("").build());
         call.halfClose();

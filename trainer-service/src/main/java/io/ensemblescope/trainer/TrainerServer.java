@@ -50,13 +50,13 @@ public final class TrainerServer implements Callable<Integer> {
     @Option(names = "--max-queued-jobs", description = "Jobs waiting beyond this are refused (RESOURCE_EXHAUSTED).")
     int maxQueued = 64;
 
-    @Option(names = "--max-members", description = "Largest ensemble size k a request may ask for.")
+    @Option(names = "--limit-members", description = "Largest ensemble size k a request may ask for (default 32).")
     int maxMembers = TrainingLimits.DEFAULT.maxMembers();
 
-    @Option(names = "--max-batch-size", description = "Largest batch_size a request may ask for.")
+    @Option(names = "--limit-batch-size", description = "Largest batch_size a request may ask for (default 8192).")
     int maxBatchSize = TrainingLimits.DEFAULT.maxBatchSize();
 
-    @Option(names = "--max-epochs", description = "Largest epochs a request may ask for.")
+    @Option(names = "--limit-epochs", description = "Largest epochs a request may ask for (default 1000).")
     int maxEpochs = TrainingLimits.DEFAULT.maxEpochs();
 
     @Option(names = "--resume-interrupted", negatable = true, defaultValue = "true", fallbackValue = "true",
@@ -72,7 +72,7 @@ public final class TrainerServer implements Callable<Integer> {
     private ServiceServer server;
     private JobManager jobs;
 
-    /** Starts a trainer on {@code port} (0: any) with metrics on {@code metricsPort} (0: any, negative: none). */
+    /** Starts a trainer on loopback {@code port} (0: any) with metrics on {@code metricsPort} (0: any, negative: none). */
     public static ServiceServer start(int port, int metricsPort, Path store, String device) throws Exception {
         return start(port, metricsPort, store, device, true);
     }
@@ -83,8 +83,14 @@ public final class TrainerServer implements Callable<Integer> {
      */
     public static ServiceServer start(int port, int metricsPort, Path store, String device,
                                       boolean resumeInterrupted) throws Exception {
+        return start(new ServerOptions(port, metricsPort), store, device, resumeInterrupted);
+    }
+
+    /** Starts a trainer listening as {@code listen} says (ports, host, TLS, authorization). */
+    public static ServiceServer start(ServerOptions listen, Path store, String device, boolean resumeInterrupted)
+            throws Exception {
         TrainerServer t = new TrainerServer();
-        t.listen = new ServerOptions(port, metricsPort);
+        t.listen = listen;
         t.store.with(store);
         t.device = device;
         t.resumeInterrupted = resumeInterrupted;
@@ -96,6 +102,7 @@ public final class TrainerServer implements Callable<Integer> {
         if (shutdownWaitSeconds < 0) {
             throw new IllegalArgumentException("--shutdown-wait must be 0 or more seconds, got " + shutdownWaitSeconds);
         }
+        listen.security(); // a refused --host or unreadable credentials fail before anything starts
         Engines.offline();
         CheckpointStore checkpoints = new CheckpointStore(store.writable());
         PrometheusMeterRegistry registry = Meters.newRegistry("trainer");

@@ -12,6 +12,7 @@ import io.ensemblescope.core.checkpoint.Manifest;
 import io.ensemblescope.core.engine.Engines;
 import io.ensemblescope.inference.InferenceServer;
 import io.ensemblescope.inference.serving.ServingOptions;
+import io.ensemblescope.rpc.security.ClientSecurity;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -45,9 +46,14 @@ public final class InferenceTarget implements AutoCloseable {
         this.local = local;
     }
 
-    /** A running service; {@code probe} when it runs in this process (else null). */
-    public static InferenceTarget running(String address, int connections, ServerProbe probe) {
-        return new InferenceTarget(address, LoadChannels.plaintext(address, connections), probe, null, null);
+    /**
+     * A running service reached as {@code security} says (TLS, token); {@code probe} when it runs in this process
+     * (else null). A load test describes, loads and unloads the models it measures: with tokens on, role
+     * {@code admin}.
+     */
+    public static InferenceTarget running(String address, int connections, ServerProbe probe,
+                                          ClientSecurity security) {
+        return new InferenceTarget(address, new LoadChannels(address, connections, security), probe, null, null);
     }
 
     /** Starts an inference service in this process on {@code store}, on loopback at a free port. */
@@ -58,7 +64,7 @@ public final class InferenceTarget implements AutoCloseable {
         InferenceServer.Running server = InferenceServer.start(0, -1, 64 << 20, checkpoints,
                 ServingOptions.defaults(dev));
         String address = "127.0.0.1:" + server.server().port();
-        return new InferenceTarget(address, LoadChannels.plaintext(address, connections),
+        return new InferenceTarget(address, new LoadChannels(address, connections, ClientSecurity.PLAINTEXT),
                 new ServerProbe(server.engine()), checkpoints, server);
     }
 

@@ -9,6 +9,7 @@ import io.ensemblescope.datasets.Subset;
 import io.ensemblescope.reports.load.LoadMarkdown;
 import io.ensemblescope.reports.load.LoadReport;
 import io.ensemblescope.reports.load.LoadReportWriter;
+import io.ensemblescope.rpc.security.ClientOptions;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -26,6 +27,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -49,6 +51,10 @@ public final class LoadtestCommand implements Callable<Integer> {
     @Option(names = "--target", paramLabel = "HOST:PORT",
             description = "A running inference service (default: start one in this process on --store).")
     String target;
+
+    /** TLS, client certificate and token for {@code --target} (an in-process service is plaintext on loopback). */
+    @Mixin
+    ClientOptions client = new ClientOptions();
 
     @Option(names = "--store", paramLabel = "DIR",
             description = "Checkpoint store of the in-process service (default: $ESCOPE_STORE, else"
@@ -154,7 +160,7 @@ public final class LoadtestCommand implements Callable<Integer> {
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         try (InferenceTarget t = target != null
-                ? InferenceTarget.running(Flags.target("--target", target), connections, null)
+                ? InferenceTarget.running(Flags.target("--target", target), connections, null, client.resolve())
                 : InferenceTarget.inProcess(Defaults.store(store), device, connections)) {
             List<TargetModel> chosen = settings.rpc() == LoadTest.Rpc.HEALTH ? List.of(TargetModel.HEALTH)
                     : models(t, named);

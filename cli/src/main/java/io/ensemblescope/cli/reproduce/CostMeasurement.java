@@ -21,6 +21,7 @@ import io.ensemblescope.reports.CostTable;
 import io.ensemblescope.reports.MethodCost;
 import io.ensemblescope.reports.load.LoadResult;
 import io.ensemblescope.reports.load.ModelMemory;
+import io.ensemblescope.rpc.security.ClientSecurity;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.util.Comparator;
@@ -55,25 +56,28 @@ public final class CostMeasurement {
 
     private final TrainerServiceGrpc.TrainerServiceBlockingStub trainer;
     private final String inferenceAddress;
+    private final ClientSecurity security;
     private final ServerProbe probe;
     private final boolean quick;
     private final PrintStream progress;
     private final Scope scope;
 
     /**
-     * @param inferenceAddress host:port of the study's inference service
+     * @param inferenceAddress host:port of the study's inference service, reached as {@code security} says
      * @param probe memory probe when that service runs in this process, else null
      */
-    public CostMeasurement(TrainerServiceGrpc.TrainerServiceBlockingStub trainer, String inferenceAddress, ServerProbe probe,
-                    boolean quick, PrintStream progress) {
-        this(trainer, inferenceAddress, probe, quick, progress, Scope.FULL);
+    public CostMeasurement(TrainerServiceGrpc.TrainerServiceBlockingStub trainer, String inferenceAddress,
+                           ClientSecurity security, ServerProbe probe, boolean quick, PrintStream progress) {
+        this(trainer, inferenceAddress, security, probe, quick, progress, Scope.FULL);
     }
 
     public CostMeasurement(TrainerServiceGrpc.TrainerServiceBlockingStub trainer, String inferenceAddress,
-                           ServerProbe probe, boolean quick, PrintStream progress, Scope scope) {
+                           ClientSecurity security, ServerProbe probe, boolean quick, PrintStream progress,
+                           Scope scope) {
         this.scope = scope;
         this.trainer = trainer;
         this.inferenceAddress = inferenceAddress;
+        this.security = security;
         this.probe = probe;
         this.quick = quick;
         this.progress = progress;
@@ -108,7 +112,7 @@ public final class CostMeasurement {
         LoadTest.Settings settings = new LoadTest.Settings(scope.batches, levels, LoadTest.Rpc.UNARY, m, TimeUnit.SECONDS.toNanos(10), 1, 1, 1,
                 mcSamples, false);
         Map<String, MethodCost> costs = new LinkedHashMap<>();
-        try (InferenceTarget target = InferenceTarget.running(inferenceAddress, 1, probe)) {
+        try (InferenceTarget target = InferenceTarget.running(inferenceAddress, 1, probe, security)) {
             Map<StudyMethod, TargetModel> models = new LinkedHashMap<>();
             for (Map.Entry<StudyMethod, ModelRef> e : checkpoints.entrySet()) {
                 models.put(e.getKey(), target.model(e.getValue(), mcSamples).withLabel(e.getKey().label()));

@@ -12,7 +12,14 @@ import ai.djl.Device;
 import io.ensemblescope.cli.EscopeRun;
 import io.ensemblescope.core.checkpoint.CheckpointStore;
 import io.ensemblescope.inference.InferenceServer;
+import io.ensemblescope.inference.monitoring.MonitoringOptions;
+import io.ensemblescope.inference.serving.InferenceEngine;
 import io.ensemblescope.inference.serving.ServingOptions;
+import io.ensemblescope.rpc.Meters;
+import io.ensemblescope.rpc.ServerOptions;
+import io.ensemblescope.testing.TestPki;
+import io.ensemblescope.testing.TestTokens;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +32,7 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * {@code escope loadtest --quick} as a user runs it after a study: on a store holding one checkpoint of each method
@@ -163,6 +171,58 @@ class LoadtestCommandTest {
         } finally {
             server.stop();
         }
+    }
+
+    @Test
+    void aServiceWithTlsAndTokensIsLoadTestedThroughTheClientOptions() throws Exception {
+        Path pki = Files.createDirectories(out.resolve("pki"));
+        TestPki ca = TestPki.create(pki, "loadtest-test");
+        TestPki.Issued cert = ca.server("inference", "localhost", "127.0.0.1");
+        TestTokens tokens = TestTokens.write(pki);
+        ServerOptions listen = new ServerOptions(0, -1);
+        new CommandLine(new Object() {
+            @CommandLine.Mixin
+            ServerOptions options = listen;
+        }).parseArgs("--tls-cert", cert.cert().toString(), "--tls-key", cert.key().toString(), "--auth-tokens",
+                tokens.file().toString());
+        PrometheusMeterRegistry registry = Meters.newRegistry("inference");
+        InferenceServer.Running server = InferenceServer.start(listen, -1, 64 << 20, new InferenceEngine(
+                new CheckpointStore(store), ServingOptions.defaults(Device.cpu()), registry), registry,
+                MonitoringOptions.DEFAULT);
+        try {
+            String[] run = {"loadtest", "--target", "127.0.0.1:" + server.server().port(), "--models", STUDY[0][0],
+                "--batch", "2", "--concurrency", "2", "--warmup", "0.2", "--window", "0.5", "--stable-windows", "1",
+                "--max-windows", "1", "--tls-ca", ca.caPem().toString()};
+            Path dir = out.resolve("tls");
+            EscopeRun admin = escope(concat(run, "--token-file", tokens.admin().toString(), "--out",
+                    dir.toString()));
+            assertEquals(0, admin.exit(), admin.err());
+            JsonNode results = new ObjectMapper().readTree(dir.resolve("loadtest.json").toFile()).get("results");
+            assertEquals(1, results.size());
+            assertEquals(0, results.get(0).get("errors").size(), results.toString());
+            assertTrue(results.get(0).get("requests").asLong() > 0, results.toString());
+
+            // Loading and describing models is admin's; health checks are the data plane's.
+            escope(run).assertOneLineError("UNAUTHENTICATED");
+            escope(concat(run, "--token-file", tokens.predict().toString())).assertOneLineError("PERMISSION_DENIED");
+            escope(Arrays.copyOf(run, run.length - 2)).assertOneLineError("unreachable");
+            Path health = out.resolve("tls-health");
+            EscopeRun checks = escope(concat(run, "--rpc", "health", "--token-file", tokens.predict().toString(),
+                    "--out", health.toString()));
+            assertEquals(0, checks.exit(), checks.err());
+            JsonNode h = new ObjectMapper().readTree(health.resolve("loadtest.json").toFile()).get("results");
+            assertEquals(0, h.get(0).get("errors").size(), h.toString());
+            assertTrue(h.get(0).get("requests").asLong() > 0, h.toString());
+        } finally {
+            server.stop();
+            server.server().security().close();
+        }
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] all = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
     }
 
     @Test

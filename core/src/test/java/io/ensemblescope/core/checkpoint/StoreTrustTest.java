@@ -50,8 +50,10 @@ class StoreTrustTest {
 
     @Test
     void versionsAreVDigitsOrEmpty() throws IOException {
-        for (String bad : List.of("/etc", "../secret/v1", "v1/../v1", "..", "v", "v1 ", "V1", "v-1", "x".repeat(3 << 20))) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> store.manifest("good", bad));
+        for (String bad : List.of("/etc", "../secret/v1", "v1/../v1", "..", "v", "v1 ", "V1", "v-1",
+                "x".repeat(3 << 20))) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> store.manifest("good", bad));
             assertTrue(e.getMessage().startsWith("model.version: "), e.getMessage());
             assertTrue(e.getMessage().length() < 300, "message bounded: " + e.getMessage().length());
         }

@@ -18,6 +18,8 @@ import io.ensemblescope.datasets.ImageDataset;
 import io.ensemblescope.metrics.evaluation.EvaluationLimits;
 import io.ensemblescope.metrics.evaluation.EvaluationSession;
 import io.ensemblescope.rpc.Statuses;
+import io.grpc.Status;
+import io.grpc.StatusException;
 import io.grpc.stub.BlockingClientCall;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -196,10 +198,24 @@ public final class EvaluationRunner {
             try {
                 stream(call);
                 call.halfClose();
+            } catch (StatusException e) {
+                call.cancel("evaluation failed", e);
+                throw ownCredentials(e);
             } catch (Exception | Error e) {
                 call.cancel("evaluation failed", e);
                 throw e;
             }
+        }
+
+        /** The inference service refusing this service's credentials is not the caller's status: say whose. */
+        private static Exception ownCredentials(StatusException e) {
+            Status.Code code = e.getStatus().getCode();
+            if (code != Status.Code.UNAUTHENTICATED && code != Status.Code.PERMISSION_DENIED) {
+                return e;
+            }
+            return new IllegalStateException("inference: the inference service refused this metrics service's"
+                    + " credentials (--inference-token-file, --inference-tls-*): " + code + " "
+                    + e.getStatus().getDescription(), e);
         }
 
         private void stream(BlockingClientCall<PredictRequest, PredictResponse> call) throws Exception {

@@ -1,9 +1,9 @@
 package io.ensemblescope.metrics.service;
 
 import io.ensemblescope.rpc.NamedTarget;
+import io.ensemblescope.rpc.security.ClientSecurity;
 import io.grpc.Channel;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -19,14 +19,21 @@ public final class InferenceChannels implements AutoCloseable {
     }
 
     /**
-     * Plaintext channels to host:port targets (the services talk inside one cluster). Calls go round-robin over every
-     * address a target resolves to: through a headless Service, that is every ready inference pod (gRPC's default,
-     * pick_first, would send them all to one). A target that cannot be reached is named in the status the evaluation
-     * fails with.
+     * Plaintext channels to host:port targets; see {@link #with}.
      */
     public static InferenceChannels plaintext() {
-        return new InferenceChannels(target -> ManagedChannelBuilder.forTarget(target).usePlaintext()
-                .defaultLoadBalancingPolicy("round_robin").maxInboundMessageSize(64 * 1024 * 1024)
+        return with(ClientSecurity.PLAINTEXT);
+    }
+
+    /**
+     * Channels to host:port targets with {@code security} (TLS, client certificate, token as configured). Calls go
+     * round-robin over every address a target resolves to: through a headless Service, that is every ready inference
+     * pod (gRPC's default, pick_first, would send them all to one). A target that cannot be reached is named in the
+     * status the evaluation fails with.
+     */
+    public static InferenceChannels with(ClientSecurity security) {
+        return new InferenceChannels(target -> security.channelBuilder(target)
+                .defaultLoadBalancingPolicy("round_robin")
                 .intercept(new NamedTarget("inference", target)).build());
     }
 

@@ -10,6 +10,7 @@ import io.ensemblescope.rpc.Meters;
 import io.ensemblescope.rpc.ServerOptions;
 import io.ensemblescope.rpc.ServiceServer;
 import io.ensemblescope.rpc.StoreOption;
+import io.ensemblescope.rpc.security.ClientSecurity;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -45,6 +46,9 @@ public final class MetricsServer implements Callable<Integer> {
                     + " (repeatable; adds to " + DataDirectories.ENV + ").")
     java.util.List<String> dataDirs = new java.util.ArrayList<>();
 
+    @Mixin
+    InferenceClientOptions inferenceClient = new InferenceClientOptions();
+
     @Option(names = "--max-samples", defaultValue = "20000000",
             description = "Most samples one evaluation may hold (about 30 bytes each are kept).")
     long maxSamples;
@@ -56,17 +60,22 @@ public final class MetricsServer implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        start().blockUntilShutdown();
+        return 0;
+    }
+
+    /** Builds and starts the server with this command's options; the caller stops it. */
+    public ServiceServer start() throws java.io.IOException {
+        listen.security(); // a refused --host or unreadable credentials fail before anything starts
         // WeightDiversity reads checkpoints from the store the trainer writes.
         CheckpointStore checkpoints = new CheckpointStore(store.readable());
-        ServiceServer server = start(listen.port(), listen.metricsPort(),
+        return start(listen, InferenceChannels.with(inferenceClient.resolve(listen.reloadPeriod())),
                 InferenceTargets.of(inferenceTarget, namedInferenceTargets),
                 new EvaluationLimits(EvaluationLimits.DEFAULT.maxMembers(), EvaluationLimits.DEFAULT.maxSplits(),
                         maxSamples),
                 new CatalogDataSource(DatasetCatalog.shared(), DataDirectories.fromEnvironment(System::getenv)
                         .with(DataDirectories.of(dataDirs))),
                 new StoreCheckpointWeights(checkpoints));
-        server.blockUntilShutdown();
-        return 0;
     }
 
     /** Builds and starts the server with only a default inference target ("" for none). */
@@ -75,22 +84,30 @@ public final class MetricsServer implements Callable<Integer> {
         return start(port, metricsPort, InferenceTargets.only(inferenceTarget), limits, data, weights);
     }
 
-    /** Builds and starts the server with the given seams; the caller stops it. */
+    /** Builds and starts the server on loopback, reaching inference services in plaintext; the caller stops it. */
     public static ServiceServer start(int port, int metricsPort, InferenceTargets inferenceTarget,
                                       EvaluationLimits limits, EvaluationDataSource data, CheckpointWeights weights)
             throws java.io.IOException {
+        return start(new ServerOptions(port, metricsPort), InferenceChannels.with(ClientSecurity.PLAINTEXT),
+                inferenceTarget, limits, data, weights);
+    }
+
+    /**
+     * Builds and starts the server as {@code listen} says (ports, host, TLS, authorization), dialing inference
+     * services through {@code channels} (closed with the server); the caller stops it.
+     */
+    public static ServiceServer start(ServerOptions listen, InferenceChannels channels,
+                                      InferenceTargets inferenceTarget, EvaluationLimits limits,
+                                      EvaluationDataSource data, CheckpointWeights weights) throws java.io.IOException {
         PrometheusMeterRegistry registry = Meters.newRegistry("metrics-service");
         MetricsMeters meters = new MetricsMeters(registry);
-        InferenceChannels channels = InferenceChannels.plaintext();
         ExecutorService runs = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "run-evaluation");
             t.setDaemon(true);
             return t;
         });
         EvaluationRunner runner = new EvaluationRunner(data, channels, inferenceTarget, limits, meters, runs);
-        return ServiceServer.builder("metrics-service", registry)
-                .port(port)
-                .metricsPort(metricsPort)
+        return listen.configure(ServiceServer.builder("metrics-service", registry))
                 .addService(new MetricsServiceImpl(limits, meters, runner, weights))
                 .beforeStop(runs::shutdownNow)
                 .beforeStop(channels::close)

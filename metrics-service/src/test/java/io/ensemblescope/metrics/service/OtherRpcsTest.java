@@ -68,7 +68,7 @@ class OtherRpcsTest {
                 .addDatasets(dataset(SplitKind.OOD, "fashion")).build()));
         assertEquals(Status.Code.INVALID_ARGUMENT, run(ok.toBuilder().setInferenceTarget("10.0.0.1:50052").build()),
                 "an address the operator did not configure is never dialled");
-        // A valid request, naming the default target or none, reaches the data source, which this test service has not got.
+        // A valid request, naming the default target or none, reaches the data source, which this service has not got.
         assertEquals(Status.Code.FAILED_PRECONDITION, run(ok));
         assertEquals(Status.Code.FAILED_PRECONDITION, run(ok.toBuilder().clearInferenceTarget().build()));
     }

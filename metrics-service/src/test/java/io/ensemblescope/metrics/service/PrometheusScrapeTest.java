@@ -60,8 +60,8 @@ class PrometheusScrapeTest {
             assertFalse(text.contains("escope_metrics_report_"), "no report gauges from Evaluate");
             assertTrue(text.contains("grpc_server_requests_received_messages_total{grpc_service=\""
                     + MetricsServiceGrpc.SERVICE_NAME + "\""), "gRPC meters keep the gRPC service apart");
-            assertFalse(java.util.regex.Pattern.compile("[{,]service=\"" + MetricsServiceGrpc.SERVICE_NAME).matcher(text)
-                    .find(), "the service tag stays the EnsembleScope service's");
+            assertFalse(java.util.regex.Pattern.compile("[{,]service=\"" + MetricsServiceGrpc.SERVICE_NAME)
+                    .matcher(text).find(), "the service tag stays the EnsembleScope service's");
 
             Promtool.assertValid(text);
         } finally {

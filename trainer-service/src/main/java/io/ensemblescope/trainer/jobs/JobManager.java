@@ -14,6 +14,7 @@ import io.ensemblescope.core.checkpoint.CheckpointStore;
 import io.ensemblescope.core.checkpoint.Manifest;
 import io.ensemblescope.datasets.catalog.DatasetCatalog;
 import io.ensemblescope.core.routines.JobSpec;
+import io.ensemblescope.core.text.ClientText;
 import io.ensemblescope.core.routines.RunControl;
 import io.ensemblescope.core.routines.TrainingData;
 import io.ensemblescope.trainer.executor.JobContext;
@@ -274,7 +275,7 @@ public final class JobManager implements AutoCloseable {
     private TrainingJob find(String jobId) {
         TrainingJob job = jobs.get(jobId);
         if (job == null) {
-            throw new NoSuchElementException("job " + jobId + " not found");
+            throw new NoSuchElementException("job " + ClientText.quote(jobId) + " not found");
         }
         return job;
     }

@@ -94,8 +94,10 @@ public final class TrainRequests {
             throw new IllegalArgumentException("dataset.name: unknown " + ClientText.quote(d.getName()) + ", known: "
                     + catalog.names());
         }
-        return new DatasetRequest(d.getName(), TrainerProtos.subset(d.getSubset()), d.getOffset(), d.getLimit(),
-                d.getShift(), dirs.resolve(d.getPath()).orElse(null), d.getSeed());
+        DatasetRequest request = new DatasetRequest(d.getName(), TrainerProtos.subset(d.getSubset()), d.getOffset(),
+                d.getLimit(), d.getShift(), dirs.resolve(d.getPath()).orElse(null), d.getSeed());
+        catalog.shifts().parse(request.shift()); // an unknown shift is refused now, not when the job runs
+        return request;
     }
 
     private static BatchEnsembleOptions batchEnsemble(TrainRequest r, int members, Architecture arch) {

@@ -3,12 +3,16 @@ package io.ensemblescope.inference.oip.rest;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpsExchange;
 import io.ensemblescope.inference.oip.BindingParameters;
 import io.ensemblescope.inference.oip.InferRequest;
 import io.ensemblescope.inference.oip.InferResult;
 import io.ensemblescope.inference.oip.OipOutput;
 import io.ensemblescope.inference.oip.OipText;
 import io.ensemblescope.inference.oip.OpenInference;
+import io.ensemblescope.rpc.security.AccessDenied;
+import io.ensemblescope.rpc.security.Authenticator;
+import io.ensemblescope.rpc.security.Role;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.ByteArrayOutputStream;
@@ -18,18 +22,22 @@ import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.Certificate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The protocol's REST binding: routes {@code /v2/...} to {@link OpenInference}, reads the inference request JSON
  * (and the binary tensor data extension), answers with the protocol's JSON objects or {@code {"error": "..."}}.
- * Request bodies above the byte limit are refused (413) before they are read.
+ * Request bodies above the byte limit are refused (413) before they are read. With an {@link Authenticator}, every
+ * endpoint needs role predict (this binding has nothing admin): no or a wrong {@code Authorization: Bearer} token is
+ * 401 with {@code WWW-Authenticate: Bearer}, a caller without the role 403, before the request is looked at.
  */
 final class OipHttpHandler implements HttpHandler {
     static final String HEADER_LENGTH = "Inference-Header-Content-Length";
@@ -43,11 +51,14 @@ final class OipHttpHandler implements HttpHandler {
     private final OpenInference oip;
     private final int maxBodyBytes;
     private final MeterRegistry registry;
+    private final Authenticator authenticator;
 
-    OipHttpHandler(OpenInference oip, int maxBodyBytes, MeterRegistry registry) {
+    /** @param authenticator who may call; null lets every caller that reaches the port in */
+    OipHttpHandler(OpenInference oip, int maxBodyBytes, MeterRegistry registry, Authenticator authenticator) {
         this.oip = oip;
         this.maxBodyBytes = maxBodyBytes;
         this.registry = registry;
+        this.authenticator = authenticator;
     }
 
     /** The protocol's endpoints, as meter tags. */
@@ -70,9 +81,15 @@ final class OipHttpHandler implements HttpHandler {
         Route route = Route.UNKNOWN;
         Reply reply;
         try {
+            authorize(ex);
             List<String> path = segments(ex.getRequestURI().getRawPath());
             route = route(path);
             reply = serve(ex, route, path, start);
+        } catch (AccessDenied e) {
+            if (e.unauthenticated()) {
+                ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"ensemblescope\"");
+            }
+            reply = Reply.json(e.unauthenticated() ? 401 : 403, OipJson.error(e.getMessage()));
         } catch (PayloadTooLarge e) {
             ex.getResponseHeaders().set("Connection", "close");
             reply = Reply.json(413, OipJson.error(e.getMessage()));
@@ -95,6 +112,22 @@ final class OipHttpHandler implements HttpHandler {
                 .tags("route", route.name().toLowerCase(java.util.Locale.ROOT), "code",
                         Integer.toString(reply.code())).register(registry)
                 .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    private void authorize(HttpExchange ex) throws AccessDenied {
+        if (authenticator == null) {
+            return;
+        }
+        Certificate[] peer = null;
+        if (ex instanceof HttpsExchange https) {
+            try {
+                peer = https.getSSLSession().getPeerCertificates();
+            } catch (SSLPeerUnverifiedException e) {
+                peer = null;
+            }
+        }
+        Authenticator.authorize(authenticator.authenticate(ex.getRequestHeaders().getFirst("Authorization"), peer),
+                Role.PREDICT, "the Open Inference Protocol REST API");
     }
 
     private Reply serve(HttpExchange ex, Route route, List<String> path, long start) throws Exception {

@@ -2,7 +2,11 @@ package io.ensemblescope.inference.oip.rest;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
 import io.ensemblescope.inference.oip.OpenInference;
+import io.ensemblescope.rpc.security.ServerSecurity;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -10,13 +14,17 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The Open Inference Protocol's REST binding on its own HTTP port (the JDK's HTTP server), in the grpc-java
  * example's shape: start, port, stop. Requests run on a fixed pool of threads; stopping refuses new requests (503)
- * and lets those in flight finish within the grace period.
+ * and lets those in flight finish within the grace period. It binds the host of the server's {@link ServerSecurity},
+ * speaks HTTPS with the same PEM identity as the gRPC port (client certificates required when the gRPC port requires
+ * them), and authorizes requests with the same tokens and roles.
  */
 public final class OipHttpServer {
     private static final Logger log = LoggerFactory.getLogger(OipHttpServer.class);
@@ -34,12 +42,12 @@ public final class OipHttpServer {
     }
 
     /**
-     * Serves {@code oip} on {@code address} (port 0: any free port).
+     * Serves {@code oip} on {@code port} (0: any free port) of {@code security}'s host.
      *
      * @param maxBodyBytes largest request body accepted (the gRPC message limit, so both bindings take the same)
      * @param threadCount requests handled at once; more wait for a thread
      */
-    public static OipHttpServer start(OpenInference oip, InetSocketAddress address, int maxBodyBytes,
+    public static OipHttpServer start(OpenInference oip, ServerSecurity security, int port, int maxBodyBytes,
                                       MeterRegistry registry, int threadCount) throws IOException {
         // The JDK server writes a response's headers and body separately; without TCP_NODELAY, Nagle's algorithm
         // holds the body until the client's delayed ACK (~40 ms a request). The JDK reads this once, when its first
@@ -47,7 +55,10 @@ public final class OipHttpServer {
         if (System.getProperty(NODELAY) == null) {
             System.setProperty(NODELAY, "true");
         }
-        HttpServer server = HttpServer.create(address, 0);
+        InetSocketAddress address = new InetSocketAddress(security.host(), port);
+        SSLContext tls = security.sslContext();
+        HttpServer server = tls == null ? HttpServer.create(address, 0) : https(address, tls,
+                security.requiresClientCertificates());
         AtomicInteger n = new AtomicInteger();
         ExecutorService threads = Executors.newFixedThreadPool(threadCount, r -> {
             Thread t = new Thread(r, "oip-http-" + n.incrementAndGet());
@@ -55,12 +66,27 @@ public final class OipHttpServer {
             return t;
         });
         OipHttpServer s = new OipHttpServer(server, threads);
-        OipHttpHandler handler = new OipHttpHandler(oip, maxBodyBytes, registry);
+        OipHttpHandler handler = new OipHttpHandler(oip, maxBodyBytes, registry, security.authenticator());
         server.createContext("/", exchange -> s.handle(handler, exchange));
         server.setExecutor(threads);
         server.start();
-        log.info("Open Inference Protocol REST on http://{}:{}/v2", address.getHostString(), s.port());
+        log.info("Open Inference Protocol REST on {}://{}:{}/v2", tls == null ? "http" : "https",
+                address.getHostString(), s.port());
         return s;
+    }
+
+    private static HttpsServer https(InetSocketAddress address, SSLContext tls, boolean needClientCertificates)
+            throws IOException {
+        HttpsServer server = HttpsServer.create(address, 0);
+        server.setHttpsConfigurator(new HttpsConfigurator(tls) {
+            @Override
+            public void configure(HttpsParameters params) {
+                SSLParameters p = getSSLContext().getDefaultSSLParameters();
+                p.setNeedClientAuth(needClientCertificates);
+                params.setSSLParameters(p);
+            }
+        });
+        return server;
     }
 
     private void handle(OipHttpHandler handler, HttpExchange exchange) throws IOException {
