@@ -2,6 +2,7 @@ package io.ensemblescope.deploy.rehearsal;
 
 import io.kubernetes.client.openapi.models.V1ConfigMap;
 import io.kubernetes.client.openapi.models.V1Secret;
+import io.kubernetes.client.openapi.models.V1SecretVolumeSource;
 import io.kubernetes.client.openapi.models.V1Service;
 import io.kubernetes.client.openapi.models.V1ServicePort;
 import java.io.IOException;
@@ -228,6 +229,45 @@ final class Cluster implements AutoCloseable {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
+    }
+
+    /**
+     * A Secret volume as the kubelet projects it: the Secret's keys (or the listed items) as files with the volume's
+     * mode, owned by the pod's user and fsGroup; a Secret the release does not hold is an error, as it leaves the pod
+     * ContainerCreating.
+     */
+    Path secretVolume(V1SecretVolumeSource source, Path dir, PodProcess.Identity id) throws IOException {
+        Map<String, String> data = secrets.get(source.getSecretName());
+        if (data == null) {
+            throw new IllegalStateException("Secret " + source.getSecretName() + " is not part of the release");
+        }
+        Map<String, String> files = new java.util.TreeMap<>();
+        if (source.getItems() == null) {
+            data.keySet().forEach(k -> files.put(k, k));
+        } else {
+            source.getItems().forEach(i -> files.put(i.getKey(), i.getPath()));
+        }
+        int mode = source.getDefaultMode() == null ? 0644 : source.getDefaultMode();
+        for (Map.Entry<String, String> f : files.entrySet()) {
+            String value = data.get(f.getKey());
+            if (value == null) {
+                throw new IllegalStateException("Secret " + source.getSecretName() + " has no key " + f.getKey());
+            }
+            Path file = Files.writeString(dir.resolve(f.getValue()), value);
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString(
+                    permissions(mode)));
+            id.own(file);
+        }
+        return id.own(dir);
+    }
+
+    private static String permissions(int mode) {
+        StringBuilder p = new StringBuilder();
+        for (int shift = 6; shift >= 0; shift -= 3) {
+            int bits = mode >> shift;
+            p.append((bits & 4) != 0 ? 'r' : '-').append((bits & 2) != 0 ? 'w' : '-').append((bits & 1) != 0 ? 'x' : '-');
+        }
+        return p.toString();
     }
 
     static void chown(Path path, long uid, long gid) throws IOException {

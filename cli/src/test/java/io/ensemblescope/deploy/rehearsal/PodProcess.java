@@ -122,8 +122,12 @@ final class PodProcess implements AutoCloseable {
                 volumes.put(v.getName(), cluster.claim(v.getPersistentVolumeClaim().getClaimName()));
             } else if (v.getEmptyDir() != null) {
                 volumes.put(v.getName(), id.own(Files.createDirectories(dir.resolve("emptydir").resolve(v.getName()))));
+            } else if (v.getSecret() != null) {
+                volumes.put(v.getName(), cluster.secretVolume(v.getSecret(),
+                        Files.createDirectories(dir.resolve("secret").resolve(v.getName())), id));
             } else {
-                throw new IllegalStateException(pod + ": volume " + v.getName() + " is neither a claim nor an emptyDir");
+                throw new IllegalStateException(pod + ": volume " + v.getName()
+                        + " is neither a claim, an emptyDir nor a Secret");
             }
         }
         if (!Boolean.FALSE.equals(spec.getAutomountServiceAccountToken())) {
@@ -260,7 +264,7 @@ final class PodProcess implements AutoCloseable {
                     "--groups=" + (fsGroup >= 0 ? fsGroup : gid), "--no-new-privs", "--inh-caps=-all");
         }
 
-        /** Makes a volume the pod's: owned by its user and fsGroup, as the kubelet prepares emptyDirs. */
+        /** Makes a volume (or one of its files) the pod's: owned by its user and fsGroup, as the kubelet does. */
         Path own(Path dir) throws IOException {
             if (switchUser) {
                 Cluster.chown(dir, uid, fsGroup >= 0 ? fsGroup : gid);
