@@ -17,6 +17,8 @@ import io.grpc.Status;
  * the connection (they carry a cause) are renamed; an UNAVAILABLE a server sent keeps its own description.
  */
 public final class NamedTarget implements ClientInterceptor {
+    private static final String NETTY_HANG_UP = "Network closed for unknown reason";
+
     private final String role;
     private final String target;
 
@@ -46,8 +48,14 @@ public final class NamedTarget implements ClientInterceptor {
 
     /** {@code status}, with the service and address named when it is a local failure to connect. */
     Status name(Status status) {
-        if (status.getCode() != Status.Code.UNAVAILABLE || status.getCause() == null) {
+        if (status.getCode() != Status.Code.UNAVAILABLE) {
             return status;
+        }
+        if (status.getCause() == null) {
+            // Netty's words when the peer hangs up before HTTP/2 starts: a TLS port dialled in plaintext does that.
+            return NETTY_HANG_UP.equals(status.getDescription()) ? status.withDescription(role + " service at "
+                    + target + " closed the connection before answering (if it serves TLS, connect with --tls or"
+                    + " --tls-ca)") : status;
         }
         return Status.UNAVAILABLE.withCause(status.getCause()).withDescription(role + " service at " + target
                 + " is unreachable (" + reason(status) + ")");
@@ -69,6 +77,14 @@ public final class NamedTarget implements ClientInterceptor {
         if (message.contains("timed out")) {
             return "connection timed out";
         }
-        return status.getDescription() != null ? status.getDescription() : root.getClass().getSimpleName();
+        if (root.getClass().getSimpleName().equals("NotSslRecordException")) { // Netty's, shaded by grpc
+            return "it answered without TLS: connect without --tls and --tls-ca";
+        }
+        if (root instanceof javax.net.ssl.SSLException) {
+            return "TLS handshake failed: " + Statuses.prefix(message);
+        }
+        // Netty appends its channel pipeline on further lines.
+        return status.getDescription() != null ? status.getDescription().lines().findFirst().orElse("")
+                : root.getClass().getSimpleName();
     }
 }

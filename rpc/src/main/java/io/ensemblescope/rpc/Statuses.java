@@ -18,7 +18,15 @@ import java.util.concurrent.TimeoutException;
  * DEADLINE_EXCEEDED, CancellationException CANCELLED. Anything else is INTERNAL with the message kept.
  */
 public final class Statuses {
+    /** The most of a client-supplied (or peer-supplied) value an error message quotes. */
+    public static final int QUOTED_CHARS = 128;
+
     private Statuses() {}
+
+    /** At most {@link #QUOTED_CHARS} characters of {@code value}, for error messages. */
+    public static String prefix(String value) {
+        return value.length() <= QUOTED_CHARS ? value : value.substring(0, QUOTED_CHARS) + "…";
+    }
 
     public static StatusRuntimeException invalidArgument(String field, String problem) {
         return Status.INVALID_ARGUMENT.withDescription(field + ": " + problem).asRuntimeException();

@@ -45,7 +45,7 @@ public final class StoreOption {
         try {
             return Optional.of(Path.of(value.trim()));
         } catch (InvalidPathException e) {
-            throw new IllegalArgumentException(ENV + " is not a path: " + prefix(value), e);
+            throw new IllegalArgumentException(ENV + " is not a path: " + Statuses.prefix(value), e);
         }
     }
 
@@ -95,10 +95,6 @@ public final class StoreOption {
                 "no checkpoint store: pass " + FLAG + " DIR or set " + ENV));
     }
 
-    /** At most 128 characters of a value, for error messages. */
-    private static String prefix(String value) {
-        return value.length() <= 128 ? value : value.substring(0, 128) + "…";
-    }
 
     private static String reason(Exception e) {
         if (e instanceof AccessDeniedException) {

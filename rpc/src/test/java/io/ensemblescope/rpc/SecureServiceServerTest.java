@@ -135,6 +135,26 @@ class SecureServiceServerTest {
     }
 
     @Test
+    void aPlaintextClientOfATlsServerAndATlsClientOfAPlaintextServerAreToldWhichSideToFix() throws Exception {
+        String tls = "127.0.0.1:" + start("--tls-cert", serverCert.cert().toString(), "--tls-key",
+                serverCert.key().toString()).port();
+        ManagedChannel plaintext = track(NettyChannelBuilder.forTarget(tls).usePlaintext()
+                .intercept(new NamedTarget("trainer", tls)).build());
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> predict(plaintext));
+        assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode());
+        assertTrue(e.getStatus().getDescription().startsWith("trainer service at " + tls + " closed the connection")
+                && e.getStatus().getDescription().contains("--tls-ca"), e.getStatus().getDescription());
+
+        String plain = "127.0.0.1:" + start().port();
+        ManagedChannel encrypted = track(ClientSecurity.of("--", true, pki.caPem(), null, null, null, null,
+                Duration.ZERO).channelBuilder(plain).intercept(new NamedTarget("inference", plain)).build());
+        StatusRuntimeException h = assertThrows(StatusRuntimeException.class, () -> predict(encrypted));
+        assertEquals(Status.Code.UNAVAILABLE, h.getStatus().getCode());
+        assertTrue(h.getStatus().getDescription().startsWith("inference service at " + plain + " is unreachable")
+                && h.getStatus().getDescription().contains("without TLS"), h.getStatus().getDescription());
+    }
+
+    @Test
     void mutualTlsAdmitsOnlyValidClientCertificatesAndMapsThemToRoles() throws Exception {
         ServiceServer server = start("--tls-cert", serverCert.cert().toString(), "--tls-key",
                 serverCert.key().toString(), "--tls-client-ca", pki.caPem().toString(),
