@@ -2,7 +2,7 @@ package io.ensemblescope.inference.oip;
 
 import io.ensemblescope.core.models.Method;
 import io.ensemblescope.inference.serving.Prediction;
-import io.ensemblescope.metrics.math.SampleUncertainty;
+import io.ensemblescope.metrics.math.SampleStatistics;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,7 +22,7 @@ final class InferOutputs {
         int[] keep = keptMembers(p, plan.members());
         int k = keep == null ? p.members() : keep.length;
         float[] probs = keep == null ? p.memberProbabilities() : rows(p.memberProbabilities(), keep, b, c);
-        SampleUncertainty uncertainty = null;
+        SampleStatistics uncertainty = null;
         List<InferResult.Output> outputs = new ArrayList<>(plan.outputs().size());
         for (OipOutput o : plan.outputs()) {
             float[] data = switch (o) {
@@ -33,11 +33,15 @@ final class InferOutputs {
                     if (uncertainty == null) {
                         uncertainty = uncertainty(p, probs, k);
                     }
-                    yield floats(switch (o) {
-                        case PREDICTIVE_ENTROPY -> uncertainty.entropy();
-                        case MUTUAL_INFORMATION -> uncertainty.mutualInformation();
-                        default -> uncertainty.disagreement();
-                    });
+                    float[] values = new float[b];
+                    for (int j = 0; j < b; j++) {
+                        values[j] = (float) switch (o) {
+                            case PREDICTIVE_ENTROPY -> uncertainty.predictiveEntropy(j);
+                            case MUTUAL_INFORMATION -> uncertainty.mutualInformation(j);
+                            default -> uncertainty.disagreement(j);
+                        };
+                    }
+                    yield values;
                 }
             };
             outputs.add(new InferResult.Output(o, o.shape(k, b, c), data));
@@ -51,9 +55,9 @@ final class InferOutputs {
         return new InferResult(p.name(), p.version(), p.requestId(), outputs, params);
     }
 
-    private static SampleUncertainty uncertainty(Prediction p, float[] probs, int k) {
+    private static SampleStatistics uncertainty(Prediction p, float[] probs, int k) {
         try {
-            return SampleUncertainty.of(probs, k, p.batch(), p.classes());
+            return SampleStatistics.of(probs, k, p.batch(), p.classes());
         } catch (IllegalArgumentException e) {
             // The input was finite (checked on decode): rows that are no distribution are the model's fault.
             throw new ArithmeticException("model " + p.name() + "/" + p.version()
@@ -99,14 +103,6 @@ final class InferOutputs {
                 sum += probs[i * block + x];
             }
             out[x] = (float) (sum / k);
-        }
-        return out;
-    }
-
-    private static float[] floats(double[] values) {
-        float[] out = new float[values.length];
-        for (int i = 0; i < values.length; i++) {
-            out[i] = (float) values[i];
         }
         return out;
     }

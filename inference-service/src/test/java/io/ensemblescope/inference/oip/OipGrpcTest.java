@@ -30,7 +30,7 @@ import io.ensemblescope.api.v1.UnloadModelRequest;
 import io.ensemblescope.inference.ServerHarness;
 import io.ensemblescope.inference.TinyCheckpoints;
 import io.ensemblescope.inference.grpc.ProtoCodec;
-import io.ensemblescope.metrics.math.SampleUncertainty;
+import io.ensemblescope.metrics.math.SampleStatistics;
 import io.grpc.StatusRuntimeException;
 import io.grpc.reflection.v1.ServerReflectionGrpc;
 import io.grpc.reflection.v1.ServerReflectionRequest;
@@ -109,14 +109,14 @@ class OipGrpcTest {
         assertArrayEquals(new long[] {k, b, c}, shape(oip, "member_probabilities"));
         assertArrayEquals(new long[] {k, b, c}, shape(oip, "logits"));
         assertArrayEquals(new long[] {b, c}, shape(oip, "probabilities"));
-        SampleUncertainty u = SampleUncertainty.of(ProtoCodec.floats(nat.getMemberProbabilities().getData()), k, b, c);
+        SampleStatistics u = SampleStatistics.of(ProtoCodec.floats(nat.getMemberProbabilities().getData()), k, b, c);
         float[] h = floats(oip, "predictive_entropy");
         float[] mi = floats(oip, "mutual_information");
         float[] d = floats(oip, "disagreement");
         for (int j = 0; j < b; j++) {
-            assertEquals((float) u.entropy()[j], h[j]);
-            assertEquals((float) u.mutualInformation()[j], mi[j]);
-            assertEquals((float) u.disagreement()[j], d[j]);
+            assertEquals((float) u.predictiveEntropy(j), h[j]);
+            assertEquals((float) u.mutualInformation(j), mi[j]);
+            assertEquals((float) u.disagreement(j), d[j]);
             assertTrue(h[j] >= 0 && h[j] <= Math.log(c) + 1e-5, "entropy within [0, ln C]");
             assertTrue(mi[j] >= 0 && mi[j] <= h[j] + 1e-6, "0 <= MI <= H");
             assertTrue(d[j] >= 0 && d[j] <= 1);
