@@ -61,9 +61,7 @@ final class ProfileCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (batch < 1 || batch > 4096) {
-            throw new IllegalArgumentException("--batch must be in [1, 4096], got " + batch);
-        }
+        Values.range("--batch", batch, 1, 4096);
         String[] parts = model.split(":", 2);
         CheckpointStore checkpoints = new CheckpointStore(Defaults.store(store));
         Manifest m = checkpoints.manifest(parts[0], parts.length > 1 ? parts[1] : "");

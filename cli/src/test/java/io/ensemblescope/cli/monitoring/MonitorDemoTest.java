@@ -51,7 +51,7 @@ class MonitorDemoTest {
     void demoShowsDriftGaugesRiseAfterTheInDistributionPhase() throws Exception {
         Run bad = escope("monitor-demo", "--samples", "5", "--store", store.toString());
         assertNotEquals(0, bad.exit());
-        assertTrue(bad.err().contains("--samples must be in [100, 5000], got 5"), bad.err());
+        assertTrue(bad.err().contains("--samples must be in 100..5000, got 5"), bad.err());
 
         Run run = escope("monitor-demo", "--store", store.toString());
         assertEquals(0, run.exit(), run.err());
