@@ -60,24 +60,24 @@ public final class OpProfile {
         double last = 0;
         double topLevel = 0;
         for (List<Span> spans : byThread.values()) {
-            spans.sort(Comparator.comparingDouble(Span::ts).thenComparing(Comparator.comparingDouble(Span::dur)
-                    .reversed()));
+            spans.sort(Comparator.comparingDouble((Span x) -> x.ts).thenComparing(Comparator.comparingDouble(
+                    (Span x) -> x.dur).reversed()));
             Deque<Span> open = new ArrayDeque<>();
             for (Span s : spans) {
-                while (!open.isEmpty() && open.peek().end() <= s.ts()) {
+                while (!open.isEmpty() && open.peek().end() <= s.ts) {
                     open.pop();
                 }
                 if (open.isEmpty()) {
-                    topLevel += s.dur();
+                    topLevel += s.dur;
                 } else {
-                    open.peek().children += s.dur();
+                    open.peek().children += s.dur;
                 }
                 open.push(s);
-                first = Math.min(first, s.ts());
+                first = Math.min(first, s.ts);
                 last = Math.max(last, s.end());
             }
             for (Span s : spans) {
-                totals.computeIfAbsent(s.name(), Totals::new).add(s);
+                totals.computeIfAbsent(s.name, Totals::new).add(s);
             }
         }
         List<Op> ops = totals.values().stream().map(Totals::op)
@@ -149,18 +149,6 @@ public final class OpProfile {
             this.ts = ts;
             this.dur = dur;
             this.shapes = shapes;
-        }
-
-        String name() {
-            return name;
-        }
-
-        double ts() {
-            return ts;
-        }
-
-        double dur() {
-            return dur;
         }
 
         double end() {
