@@ -175,6 +175,15 @@ def optimizer(arch, params):
     return torch.optim.SGD(params, lr=0.05, momentum=0.9, nesterov=True, weight_decay=5e-4)
 
 
+def write_trace(profiler, path):
+    """The profiled ops as chrome-trace complete events with their input shapes, in the layout libtorch's Kineto
+    trace has (what DJL writes): torch 1.13 built without Kineto exports neither categories nor shapes."""
+    events = [{"name": e.name, "ph": "X", "cat": "cpu_op", "ts": e.time_range.start, "dur": e.time_range.elapsed_us(),
+               "pid": 0, "tid": e.thread, "args": {"Input Dims": e.input_shapes}} for e in profiler.events()]
+    with open(path, "w") as f:
+        json.dump({"traceEvents": events}, f)
+
+
 def train(req, splits):
     torch.set_num_threads(int(req.get("threads", 2)))
     torch.manual_seed(int(req.get("seed", 1)))
@@ -189,8 +198,15 @@ def train(req, splits):
     augment = bool(req.get("augment", False))
     gen = torch.Generator().manual_seed(int(req.get("seed", 1)))
     epochs = int(req["epochs"])
+    trace = req.get("profile")
     seconds = cpu = 0.0
     for epoch in range(epochs):
+        # The last epoch's steps under torch.profiler (every op with input shapes, backward included), as the Java
+        # side records libtorch's profiler through DJL: the two chrome traces are summarised by the same code.
+        profiler = (torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU], record_shapes=True)
+                    if trace and epoch == epochs - 1 else None)
+        if profiler:
+            profiler.__enter__()
         start = time.perf_counter()
         cpu_start = time.process_time()
         order = torch.randperm(split.n, generator=gen)
@@ -206,6 +222,9 @@ def train(req, splits):
             loss.item()
         seconds = time.perf_counter() - start
         cpu = time.process_time() - cpu_start
+        if profiler:
+            profiler.__exit__(None, None, None)
+            write_trace(profiler, trace)
     return {"images_per_second": split.n / seconds, "epoch_seconds": seconds, "images_per_cpu_second": split.n / cpu, "torch": torch.__version__,
             "threads": torch.get_num_threads()}
 
@@ -220,6 +239,7 @@ def main():
     p.add_argument("--epochs", type=int, default=2)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--augment", action="store_true")
+    p.add_argument("--profile", help="write torch.profiler's chrome trace of the last epoch's steps here")
     a = p.parse_args()
     splits = {}
     if not a.serve:

@@ -69,9 +69,13 @@ final class PytorchReference implements AutoCloseable {
         return dir;
     }
 
-    /** Trains one run in the reference; returns its last epoch's images per second and per CPU-second. */
+    /**
+     * Trains one run in the reference; returns its last epoch's images per second and per CPU-second. With a
+     * {@code trace} path, torch.profiler records the last epoch's steps into it (chrome trace), which slows that
+     * epoch: its rates then measure the profiled run.
+     */
     double[] rates(Path data, String arch, String method, int k, int epochs, int batch, float dropout,
-                           boolean augment) throws IOException {
+                           boolean augment, Path trace) throws IOException {
         Map<String, Object> request = new LinkedHashMap<>();
         request.put("data", data.toString());
         request.put("arch", arch);
@@ -82,6 +86,9 @@ final class PytorchReference implements AutoCloseable {
         request.put("dropout", dropout);
         request.put("augment", augment);
         request.put("threads", threads);
+        if (trace != null) {
+            request.put("profile", trace.toAbsolutePath().toString());
+        }
         requests.write(JSON.writeValueAsString(request));
         requests.newLine();
         requests.flush();

@@ -2,6 +2,8 @@ package io.ensemblescope.cli;
 
 import ai.djl.Device;
 import ai.djl.util.Utils;
+import io.ensemblescope.cli.bench.NativeProfiler;
+import io.ensemblescope.cli.bench.OpProfile;
 import io.ensemblescope.datasets.catalog.DatasetCatalog;
 import io.ensemblescope.datasets.DatasetRequest;
 import io.ensemblescope.datasets.ImageDataset;
@@ -41,6 +43,7 @@ import picocli.CommandLine.Option;
 final class TrainingBenchCommand implements Callable<Integer> {
     private static final int BATCH = 128;
     private static final float DROPOUT = 0.1f;
+    private static final int TOP_OPS = 12;
 
     static final int MNIST_TRAIN = 60_000;
     static final int CIFAR_TRAIN = 50_000;
@@ -73,6 +76,19 @@ final class TrainingBenchCommand implements Callable<Integer> {
     @Option(names = "--python", description = "With --reference: the Python interpreter.")
     String python = "python3";
 
+    @Option(names = "--methods", split = ",", description = "Methods to train, comma-separated: single, mc-dropout,"
+            + " deep-ensemble, batch-ensemble (default: all).")
+    List<String> methodNames = List.of("single", "mc-dropout", "deep-ensemble", "batch-ensemble");
+
+    @Option(names = "--profile", description = "Record libtorch's profiler over the last epoch's training steps of"
+            + " each workload's first run into this chrome-trace JSON (one file per architecture and method, named"
+            + " FILE.<arch>.<method>.json when there are several) and print per-op self time; with --reference"
+            + " pytorch, PyTorch's profile of the same run goes beside it (….pytorch.json).")
+    Path profile;
+
+    private List<Method> methods;
+    private final List<String> profileTables = new ArrayList<>();
+
     /** One benchmarked architecture: its dataset, optimizer and augmentation. */
     private record Workload(String arch, String dataset, int images, OptimizerConfig optimizer, boolean augment) {}
 
@@ -89,8 +105,14 @@ final class TrainingBenchCommand implements Callable<Integer> {
         if (reference != null && !reference.equals("pytorch")) {
             throw new IllegalArgumentException("--reference must be pytorch, got '" + Values.prefix(reference) + "'");
         }
-        if (reference != null && epochs < 2) {
-            throw new IllegalArgumentException("--epochs must be >= 2 with --reference (the first epoch warms up)");
+        if ((reference != null || profile != null) && epochs < 2) {
+            throw new IllegalArgumentException("--epochs must be >= 2 with --reference or --profile (the first epoch"
+                    + " warms up)");
+        }
+        methods = parseMethods(methodNames);
+        if (profile != null && (profile.getParent() != null && !Files.isDirectory(profile.getParent()))) {
+            throw new IllegalArgumentException("--profile: no such directory: " + Values.prefix(
+                    profile.getParent().toString()));
         }
         System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
         List<Workload> workloads = new ArrayList<>();
@@ -107,9 +129,9 @@ final class TrainingBenchCommand implements Callable<Integer> {
         System.out.println("|---|---|---|---|---|---|---|");
         for (Workload w : workloads) {
             TrainingData data = load(w);
-            for (Method method : Method.values()) {
+            for (Method method : methods) {
                 long start = System.nanoTime();
-                List<RunResult> runs = train(w, data, method);
+                List<RunResult> runs = train(w, data, method, profiled(w, method, TrainListener.NONE));
                 double wall = (System.nanoTime() - start) / 1e9;
                 double perRun = perRun(runs);
                 // The ensemble has seen every training image once per epoch when all its runs have.
@@ -118,6 +140,7 @@ final class TrainingBenchCommand implements Callable<Integer> {
                 System.err.printf(Locale.ROOT, "%s %s done in %.1f s%n", w.arch(), method, wall);
             }
         }
+        printProfiles();
         return 0;
     }
 
@@ -139,11 +162,17 @@ final class TrainingBenchCommand implements Callable<Integer> {
             }
             for (int round = 0; round < rounds; round++) {
                 for (Workload w : workloads) {
-                    for (Method method : Method.values()) {
+                    for (Method method : methods) {
                         CpuClock clock = new CpuClock();
-                        List<RunResult> runs = train(w, data.get(w.arch()), method, clock);
+                        List<RunResult> runs = train(w, data.get(w.arch()), method,
+                                round == 0 ? profiled(w, method, clock) : clock);
+                        Path theirTrace = round == 0 && profile != null ? trace(w, method, ".pytorch") : null;
                         double[] theirs = torch.rates(exported.get(w.arch()), w.arch(), method.name(), k(method),
-                                epochs, BATCH, DROPOUT, w.augment());
+                                epochs, BATCH, DROPOUT, w.augment(), theirTrace);
+                        if (theirTrace != null) {
+                            profileTables.add(OpProfile.read(theirTrace).table("PyTorch eager " + w.arch() + " "
+                                    + method + " (" + theirTrace + ")", TOP_OPS, steps(data.get(w.arch()))));
+                        }
                         double[][] r = rates.computeIfAbsent(w.arch() + " " + method, x -> new double[4][rounds]);
                         r[0][round] = perRun(runs);
                         r[1][round] = theirs[0];
@@ -180,6 +209,7 @@ final class TrainingBenchCommand implements Callable<Integer> {
                     median(perMember), Arrays.stream(perMember).min().orElse(0),
                     Arrays.stream(perMember).max().orElse(0));
         }
+        printProfiles();
         return 0;
     }
 
@@ -228,8 +258,77 @@ final class TrainingBenchCommand implements Callable<Integer> {
                 validation));
     }
 
-    private List<RunResult> train(Workload w, TrainingData data, Method method) throws IOException {
-        return train(w, data, method, TrainListener.NONE);
+    /** Parses --methods (single, mc-dropout, deep-ensemble, batch-ensemble), keeping their order, no repeats. */
+    static List<Method> parseMethods(List<String> names) {
+        List<Method> parsed = new ArrayList<>();
+        for (String name : names) {
+            String n = name.trim().toLowerCase(Locale.ROOT);
+            Method m = Arrays.stream(Method.values()).filter(x -> x.name().replace('_', '-').toLowerCase(Locale.ROOT)
+                    .equals(n)).findFirst().orElseThrow(() -> new IllegalArgumentException("--methods must be"
+                    + " single, mc-dropout, deep-ensemble or batch-ensemble, got '" + Values.prefix(name) + "'"));
+            if (!parsed.contains(m)) {
+                parsed.add(m);
+            }
+        }
+        if (parsed.isEmpty()) {
+            throw new IllegalArgumentException("--methods must name at least one method");
+        }
+        return parsed;
+    }
+
+    /**
+     * With --profile, a listener that records the native profiler over the last epoch of the workload's first run
+     * and, when training returns, adds its op table; else {@code listener} itself.
+     */
+    private TrainListener profiled(Workload w, Method method, TrainListener listener) {
+        if (profile == null) {
+            return listener;
+        }
+        Path trace = trace(w, method, "");
+        pendingTrace = new PendingTrace(new NativeProfiler(listener, trace, epochs, 0), trace, w.arch() + " "
+                + method);
+        return pendingTrace.profiler();
+    }
+
+    /** The trace written by the last {@link #profiled} listener, summarised once its training returned. */
+    private record PendingTrace(NativeProfiler profiler, Path trace, String title) {}
+
+    private PendingTrace pendingTrace;
+
+    private void summarisePendingTrace(TrainingData data) throws IOException {
+        if (pendingTrace == null) {
+            return;
+        }
+        PendingTrace p = pendingTrace;
+        pendingTrace = null;
+        if (!p.profiler().written()) {
+            profileTables.add("EnsembleScope " + p.title() + ": no profile (the run ended before its last epoch)\n");
+            return;
+        }
+        profileTables.add(OpProfile.read(p.trace()).table("EnsembleScope " + p.title() + " (" + p.trace() + ")",
+                TOP_OPS, steps(data)));
+    }
+
+    /** FILE, or FILE.<arch>.<method>[engine].json when several workloads or methods are profiled. */
+    private Path trace(Workload w, Method method, String engine) {
+        String name = profile.getFileName().toString();
+        String stem = name.endsWith(".json") ? name.substring(0, name.length() - 5) : name;
+        boolean several = methods.size() > 1 || cifarImages > 0;
+        String middle = several ? "." + w.arch() + "." + method.name().replace('_', '-').toLowerCase(Locale.ROOT)
+                : "";
+        return profile.resolveSibling(stem + middle + engine + ".json");
+    }
+
+    /** Training steps in an epoch of {@code data} (a partial last batch counts). */
+    private static int steps(TrainingData data) {
+        return (data.train().size() + BATCH - 1) / BATCH;
+    }
+
+    private void printProfiles() {
+        for (String table : profileTables) {
+            System.out.println();
+            System.out.print(table);
+        }
     }
 
     private List<RunResult> train(Workload w, TrainingData data, Method method, TrainListener listener)
@@ -240,7 +339,9 @@ final class TrainingBenchCommand implements Callable<Integer> {
                 JobSpec.expandSeeds(List.of(1L), spec.replicas()));
         Path work = Files.createTempDirectory("escope-bench");
         try {
-            return LocalRuns.trainAll(job, data, work, Device.cpu(), listener, RunControl.NONE);
+            List<RunResult> runs = LocalRuns.trainAll(job, data, work, Device.cpu(), listener, RunControl.NONE);
+            summarisePendingTrace(data);
+            return runs;
         } finally {
             Utils.deleteQuietly(work); // snapshots of a benchmark are not kept
         }

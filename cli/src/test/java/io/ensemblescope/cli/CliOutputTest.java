@@ -58,6 +58,40 @@ class CliOutputTest {
         }
     }
 
+    /**
+     * --methods trains only the named methods; --profile writes libtorch's own trace of each one's last epoch (one
+     * file per method) and prints its per-op table, backward ops included.
+     */
+    @Test
+    void theTrainingBenchProfilesTheMethodsItIsGiven() throws Exception {
+        Path trace = tmp.resolve("ops.json");
+        EscopeProcess.Result r = EscopeProcess.run(List.of("bench", "training", "--mnist-images", "300",
+                "--cifar-images", "0", "--epochs", "2", "--members", "2", "--methods", "batch-ensemble,single",
+                "--profile", trace.toString()));
+        assertEquals(0, r.exit(), r::toString);
+        List<String> rows = r.out().lines().filter(l -> l.startsWith("| mnist-mlp |")).toList();
+        assertEquals(2, rows.size(), r::toString);
+        assertTrue(rows.get(0).startsWith("| mnist-mlp | BATCH_ENSEMBLE |") && rows.get(1).startsWith(
+                "| mnist-mlp | SINGLE |"), r::toString);
+        for (String method : List.of("batch-ensemble", "single")) {
+            Path file = tmp.resolve("ops.mnist-mlp." + method + ".json");
+            assertTrue(Files.size(file) > 0, file::toString);
+        }
+        // 270 training images: 3 steps of the last epoch, each with the linear layers' matmuls and their backward.
+        assertTrue(r.out().contains("EnsembleScope mnist-mlp SINGLE (" + tmp.resolve("ops.mnist-mlp.single.json")
+                + "): 3 steps profiled"), r::toString);
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("| aten::mm |")), r::toString);
+        assertTrue(r.out().contains("_backward"), r::toString); // e.g. aten::_log_softmax_backward_data
+    }
+
+    @Test
+    void anUnknownMethodIsAUsageError() throws Exception {
+        EscopeProcess.Result r = EscopeProcess.run(List.of("bench", "training", "--methods", "single,deep"));
+        assertEquals(2, r.exit(), r::toString);
+        assertTrue(r.err().contains("--methods must be single, mc-dropout, deep-ensemble or batch-ensemble, got"
+                + " 'deep'"), r::toString);
+    }
+
     /** The largest --mnist-images, all of MNIST's training set, is accepted (a tenth of it is the validation). */
     @Test
     @Tag("slow")

@@ -152,6 +152,7 @@ public final class RunTrainer {
             progress.afterStep(state, plan.size(batch));
         }
         double trainSeconds = (System.nanoTime() - start) / 1e9;
+        listener.onEpochTrained(runIndex, epoch);
         randomness.beforeValidation(epoch);
         double accuracy = validationAccuracy();
         double seconds = (System.nanoTime() - start) / 1e9;

@@ -9,6 +9,12 @@ public interface TrainListener {
     /** Periodic progress inside an epoch. */
     default void onStep(int run, StepProgress progress) {}
 
+    /**
+     * An epoch's training steps ended; its validation and snapshot follow. {@code epoch} is 1-based. Lets a profiler
+     * bracket exactly the steps.
+     */
+    default void onEpochTrained(int run, int epoch) {}
+
     /** An epoch ended. */
     default void onEpoch(int run, EpochRecord record) {}
 
