@@ -40,7 +40,7 @@ public final class ServingRatios {
     public String run(List<String> architectures) throws Exception {
         StringBuilder s = new StringBuilder();
         s.append(String.format("Device: %s (PyTorch %s, %d GPU(s) visible); %d cores; started %s at load average"
-                + " %.2f; %d rounds of %d ms per configuration, all configurations of a batch size taking turns call by call; timings end when the answer is on the host%s.%n",
+                + " %.2f; %d rounds of %d ms per configuration, all configurations of a batch size taking turns call by call in a fresh random order each turn; timings end when the answer is on the host%s.%n",
                 device, Engines.pytorch().getVersion(), Engines.pytorch().getGpuCount(),
                 Runtime.getRuntime().availableProcessors(), Instant.now().truncatedTo(ChronoUnit.SECONDS), load(),
                 rounds, TimeUnit.NANOSECONDS.toMillis(cellNanos),
