@@ -319,6 +319,7 @@ public final class ServiceServer {
          * Runs the calls of these methods (full names, "package.Service/Method") on the transport's event-loop thread
          * instead of the call executor. Only for handlers that never block for long: they must hand slow work to
          * their own bounded pool (the inference service runs a forward there only while a compute slot is free).
+         * Every other method then runs on this server's own call pool ({@code <name>-call-N} threads).
          */
         public Builder onTransportThread(String... fullMethodNames) {
             transportThreadMethods.addAll(List.of(fullMethodNames));
