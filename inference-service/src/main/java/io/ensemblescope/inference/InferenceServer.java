@@ -41,10 +41,14 @@ public final class InferenceServer implements Callable<Integer> {
     public static final int DEFAULT_METRICS_PORT = 9102;
     /** Threads answering REST requests at once; each waits on the engine, which bounds the work itself. */
     static final int HTTP_THREADS = 16;
-    /** Unary predictions, which run their forward on the calling thread only while a compute slot is free. */
+    /**
+     * Calls started on the transport thread: unary predictions, which run their forward there only while a compute
+     * slot is free, and the health check, a map lookup (so it costs what the transport alone costs).
+     */
     private static final String[] PREDICT_METHODS = {
         io.ensemblescope.api.v1.InferenceServiceGrpc.getPredictMethod().getFullMethodName(),
-        io.ensemblescope.api.oip.GRPCInferenceServiceGrpc.getModelInferMethod().getFullMethodName()};
+        io.ensemblescope.api.oip.GRPCInferenceServiceGrpc.getModelInferMethod().getFullMethodName(),
+        io.grpc.health.v1.HealthGrpc.getCheckMethod().getFullMethodName()};
 
     @Mixin
     ServerOptions listen = new ServerOptions(DEFAULT_PORT, DEFAULT_METRICS_PORT);

@@ -57,6 +57,8 @@ public final class ServiceServer {
     private Server probes;
     private PrometheusEndpoint endpoint;
     private Thread shutdownHook;
+    /** Runs every other method's calls when some run on the transport thread; null otherwise (grpc's own pool). */
+    private java.util.concurrent.ExecutorService callPool;
 
     private ServiceServer(Builder b) {
         this.name = b.name;
@@ -82,13 +84,18 @@ public final class ServiceServer {
         InProcessServerBuilder local = inProcessName == null ? null
                 : InProcessServerBuilder.forName(inProcessName).maxInboundMessageSize(maxInboundBytes);
         if (!transportThreadMethods.isEmpty()) {
-            // These calls start on the transport thread: no hand-off to the call executor and back (see the builder).
-            builder.callExecutor(new io.grpc.ServerCallExecutorSupplier() {
+            callPool = java.util.concurrent.Executors.newCachedThreadPool(
+                    new com.google.common.util.concurrent.ThreadFactoryBuilder().setNameFormat(name + "-call-%d")
+                            .setDaemon(true).build());
+            // grpc-java looks every method up on the server executor before it asks the supplier, so with the
+            // default (pooled) executor each call would still hop to a pool thread and back: the executor is direct,
+            // and every method not named for the transport thread is sent to the call pool.
+            builder.directExecutor().callExecutor(new io.grpc.ServerCallExecutorSupplier() {
                 @Override
                 public <ReqT, RespT> java.util.concurrent.Executor getExecutor(io.grpc.ServerCall<ReqT, RespT> call,
                                                                                 io.grpc.Metadata headers) {
                     return transportThreadMethods.contains(call.getMethodDescriptor().getFullMethodName())
-                            ? Runnable::run : null;
+                            ? null : callPool;
                 }
             });
         }
@@ -149,6 +156,9 @@ public final class ServiceServer {
                 s.shutdownNow();
             }
         }
+        if (callPool != null) {
+            callPool.shutdownNow();
+        }
     }
 
     /** Marks the service not serving, runs the before-stop hooks, then drains in-flight calls for up to the grace. */
@@ -174,6 +184,9 @@ public final class ServiceServer {
         }
         if (inProcess != null && !inProcess.awaitTermination(5, TimeUnit.SECONDS)) {
             inProcess.shutdownNow();
+        }
+        if (callPool != null) {
+            callPool.shutdown(); // the server has drained its calls
         }
         if (probes != null) {
             probes.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
@@ -306,6 +319,7 @@ public final class ServiceServer {
          * Runs the calls of these methods (full names, "package.Service/Method") on the transport's event-loop thread
          * instead of the call executor. Only for handlers that never block for long: they must hand slow work to
          * their own bounded pool (the inference service runs a forward there only while a compute slot is free).
+         * Every other method then runs on this server's own call pool ({@code <name>-call-N} threads).
          */
         public Builder onTransportThread(String... fullMethodNames) {
             transportThreadMethods.addAll(List.of(fullMethodNames));

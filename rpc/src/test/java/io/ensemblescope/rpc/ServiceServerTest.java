@@ -42,6 +42,48 @@ class ServiceServerTest {
         }
     }
 
+    /**
+     * A method named for the transport thread runs on the Netty event loop that read it, with no hand-off to any
+     * pool (grpc looks methods up on the server executor first, so a pooled default would still hop there); every
+     * other method runs on the server's call pool, where it may block.
+     */
+    @Test
+    void transportThreadMethodsRunOnTheEventLoopAndOthersOnTheCallPool() throws Exception {
+        java.util.Map<String, String> threads = new java.util.concurrent.ConcurrentHashMap<>();
+        ServiceServer server = ServiceServer.builder("threads", Meters.newRegistry("threads")).port(0)
+                .addService(new TrainerServiceGrpc.TrainerServiceImplBase() {
+                    @Override
+                    public void getJob(io.ensemblescope.api.v1.GetJobRequest request,
+                                       io.grpc.stub.StreamObserver<io.ensemblescope.api.v1.Job> responses) {
+                        threads.put("getJob", Thread.currentThread().getName());
+                        responses.onNext(io.ensemblescope.api.v1.Job.getDefaultInstance());
+                        responses.onCompleted();
+                    }
+
+                    @Override
+                    public void listJobs(io.ensemblescope.api.v1.ListJobsRequest request,
+                                         io.grpc.stub.StreamObserver<io.ensemblescope.api.v1.ListJobsResponse> out) {
+                        threads.put("listJobs", Thread.currentThread().getName());
+                        out.onNext(io.ensemblescope.api.v1.ListJobsResponse.getDefaultInstance());
+                        out.onCompleted();
+                    }
+                })
+                .onTransportThread(TrainerServiceGrpc.getGetJobMethod().getFullMethodName()).build().start();
+        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+        try {
+            var stub = TrainerServiceGrpc.newBlockingStub(channel);
+            for (int i = 0; i < 3; i++) {
+                stub.getJob(io.ensemblescope.api.v1.GetJobRequest.getDefaultInstance());
+                stub.listJobs(io.ensemblescope.api.v1.ListJobsRequest.getDefaultInstance());
+                assertTrue(threads.get("getJob").contains("-ELG-"), "event loop, got " + threads);
+                assertTrue(threads.get("listJobs").startsWith("threads-call-"), "call pool, got " + threads);
+            }
+        } finally {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            server.stop(5);
+        }
+    }
+
     @Test
     void servesHealthReflectionAndPromtoolCleanMetrics() throws Exception {
         ServiceServer server = ServiceServer.builder("test", Meters.newRegistry("test")).port(0).metricsPort(0)

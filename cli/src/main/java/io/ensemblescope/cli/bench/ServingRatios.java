@@ -40,7 +40,7 @@ public final class ServingRatios {
     public String run(List<String> architectures) throws Exception {
         StringBuilder s = new StringBuilder();
         s.append(String.format("Device: %s (PyTorch %s, %d GPU(s) visible); %d cores; started %s at load average"
-                + " %.2f; %d rounds of %d ms per configuration, all configurations of a batch size taking turns call by call; timings end when the answer is on the host%s.%n",
+                + " %.2f; %d rounds of %d ms per configuration, all configurations of a batch size taking turns call by call in a fresh random order each turn; timings end when the answer is on the host%s.%n",
                 device, Engines.pytorch().getVersion(), Engines.pytorch().getGpuCount(),
                 Runtime.getRuntime().availableProcessors(), Instant.now().truncatedTo(ChronoUnit.SECONDS), load(),
                 rounds, TimeUnit.NANOSECONDS.toMillis(cellNanos),
@@ -113,6 +113,7 @@ public final class ServingRatios {
                 ratio(b, "unfused/be", "unfused/de", one)));
         s.append(String.format("| DE stacked / DE on replica threads | %d | %.2f | < 1: stacking pays |%n", one,
                 ratio(b, "fused/de", "unfused/de", one)));
+        transport(s, b);
         s.append("\nProcess CPU time per call, µs (all threads of this JVM: client, transport, engine, and also GC"
                 + " and JIT compiler threads, so an upper bound on the work), against p50 wall"
                 + " time: what gRPC adds in work, and what it adds in waiting for threads to be scheduled.\n\n"
@@ -140,6 +141,40 @@ public final class ServingRatios {
                     f.layers().stream().filter(FusedLayer::batchNormFolded).count()));
         }
         return s.toString();
+    }
+
+    /**
+     * What gRPC adds above its own floor: the health check on the same channel and server (its handler is a map
+     * lookup) is what any unary call costs on this transport; what Predict adds beyond it is the project's.
+     */
+    private void transport(StringBuilder s, ServingBench b) {
+        if (grpcBatches.isEmpty()) {
+            return;
+        }
+        s.append("\nThe transport floor: p50 of the health check (a unary call answered by a map lookup) on the same"
+                + " server and channel as Predict, blocking stub / future stub on a direct-executor channel; then per"
+                + " method gRPC − in-process and what is left of it above the floor, µs.\n\n"
+                + "| B | floor, blocking | floor, direct executor | floor, server before (call executor) |\n"
+                + "|---|---|---|---|\n");
+        for (int g : grpcBatches) {
+            s.append(String.format("| %d | %.0f | %.0f | %.0f |%n", g, b.p50("grpc/floor@" + g),
+                    b.p50("grpc-direct/floor@" + g), b.p50("grpc-unfused/floor@" + g)));
+        }
+        s.append("\n| method | B | gRPC − in-process | (gRPC − in-process) − floor | same, direct executor |"
+                + " before: (gRPC − in-process) − floor |\n|---|---|---|---|---|---|\n");
+        String[] methods = ServingBench.METHODS;
+        for (int g : grpcBatches) {
+            for (int i = 0; i < methods.length; i++) {
+                String key = methods[i] + "@" + g;
+                double over = b.p50("grpc/" + key) - b.p50("fused/" + key);
+                double direct = b.p50("grpc-direct/" + key) - b.p50("fused/" + key);
+                String unfused = methods[i].equals("mc") ? "fused/" : "unfused/";
+                double before = b.p50("grpc-unfused/" + key) - b.p50(unfused + key);
+                s.append(String.format("| %s | %d | %.0f | %.0f | %.0f | %.0f |%n", LABELS[i], g, over,
+                        over - b.p50("grpc/floor@" + g), direct - b.p50("grpc-direct/floor@" + g),
+                        before - b.p50("grpc-unfused/floor@" + g)));
+            }
+        }
     }
 
     private void row(StringBuilder s, ServingBench b, String label, String method, int batch) {
