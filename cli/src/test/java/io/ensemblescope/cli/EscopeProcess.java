@@ -53,6 +53,7 @@ final class EscopeProcess {
             pb.environment().remove(ErrorHandling.DEBUG_ENV);
             pb.environment().remove(ProgressBar.ENV);
             pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
+            pb.environment().put("GLIBC_TUNABLES", "glibc.malloc.hugetlb=1");
             env.forEach((k, v) -> {
                 if (v == null) {
                     pb.environment().remove(k);
