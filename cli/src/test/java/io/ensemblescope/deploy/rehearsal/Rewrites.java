@@ -63,11 +63,16 @@ final class Rewrites {
                     + "(\\.svc(\\.cluster\\.local)?)?)?:" + hostPort[1] + "(?!\\d)");
             out = p.matcher(out).replaceAll(Matcher.quoteReplacement(service.getValue()));
         }
-        for (var mount : mounts) {
-            Pattern p = Pattern.compile("(?<![\\w./-])" + Pattern.quote(mount.getKey()) + "(?=/|$|[\\s:,;])");
-            out = p.matcher(out).replaceAll(Matcher.quoteReplacement(mount.getValue()));
+        if (mounts.isEmpty()) {
+            return out;
         }
-        return out;
+        // One pass, longest mountPath first: a directory that replaced one prefix is never rewritten again (a
+        // repository under /tmp would otherwise have its own path rewritten by the pod's /tmp emptyDir).
+        Map<String, String> byPath = new LinkedHashMap<>();
+        mounts.forEach(m -> byPath.putIfAbsent(m.getKey(), m.getValue()));
+        String alternatives = String.join("|", byPath.keySet().stream().map(Pattern::quote).toList());
+        Pattern p = Pattern.compile("(?<![\\w./-])(" + alternatives + ")(?=/|$|[\\s:,;])");
+        return p.matcher(out).replaceAll(m -> Matcher.quoteReplacement(byPath.get(m.group(1))));
     }
 
     List<String> apply(List<String> values) {
