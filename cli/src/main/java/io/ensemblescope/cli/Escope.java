@@ -1,6 +1,7 @@
 package io.ensemblescope.cli;
 
 import io.ensemblescope.core.engine.Engines;
+import io.ensemblescope.rpc.security.ClientOptions;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import picocli.CommandLine;
@@ -40,6 +41,19 @@ public final class Escope {
         System.exit(commandLine().execute(args));
     }
 
+    /** Closes the {@link ClientOptions} mixins (at any depth) of the commands that ran: their credential watchers. */
+    private static void closeClientOptions(java.util.List<CommandLine> commands) {
+        java.util.ArrayDeque<CommandLine.Model.CommandSpec> specs = new java.util.ArrayDeque<>();
+        commands.forEach(c -> specs.add(c.getCommandSpec()));
+        while (!specs.isEmpty()) {
+            CommandLine.Model.CommandSpec spec = specs.pop();
+            if (spec.userObject() instanceof ClientOptions options) {
+                options.close();
+            }
+            specs.addAll(spec.mixins().values());
+        }
+    }
+
     /** The command line with one-line errors (exit 2 for usage, 1 for failures) instead of stack traces. */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Escope());
@@ -50,7 +64,11 @@ public final class Escope {
             } else if (!ErrorHandling.verbose(parsed.originalArgs())) {
                 GRPC_LOG.setLevel(Level.OFF);
             }
-            return new CommandLine.RunLast().execute(parsed);
+            try {
+                return new CommandLine.RunLast().execute(parsed);
+            } finally {
+                closeClientOptions(parsed.asCommandLineList());
+            }
         });
         // Install the handlers after every subcommand has been added: they reach the subcommands present now.
         return ErrorHandling.install(cl);

@@ -31,9 +31,12 @@ import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
 
 /**
- * The command-line contract of docs/CLI.md, one row per case of issue #19's findings: each row runs escope as a
- * process and checks the exit code, that a failure is one line on stderr (no stack trace, no control characters)
- * matching the row's pattern, and for help and version what stdout says. Rows run three at a time.
+ * The command-line contract of docs/CLI.md, one row per case of issue #19's findings: each row runs escope and checks
+ * the exit code, that a failure is one line on stderr (no stack trace, no control characters) matching the row's
+ * pattern, and for help and version what stdout says. Most rows run in this JVM through the launcher's own command
+ * line and error handling ({@link EscopeRun}: the same {@link Escope#commandLine()} {@code main} executes); the rows
+ * marked {@code launcher} run escope as a separate process (three at a time), so that real exit codes, stream
+ * separation and the server runtime's logging are checked end to end, without a JVM start per row.
  */
 class CliContractTest {
     @TempDir
@@ -49,7 +52,7 @@ class CliContractTest {
      * @param stderr a pattern stderr must contain
      * @param stdout a pattern stdout must contain (null: not checked)
      */
-    record Row(String finding, List<String> args, int exit, Pattern stderr, Pattern stdout) {
+    record Row(String finding, List<String> args, int exit, Pattern stderr, Pattern stdout, boolean launcher) {
         @Override
         public String toString() {
             return finding + ": escope " + String.join(" ", args);
@@ -57,11 +60,17 @@ class CliContractTest {
     }
 
     private static void row(String finding, int exit, String stderr, String... args) {
-        ROWS.add(new Row(finding, List.of(args), exit, Pattern.compile(stderr), null));
+        ROWS.add(new Row(finding, List.of(args), exit, Pattern.compile(stderr), null, false));
     }
 
     private static void help(String finding, String stdout, String... args) {
-        ROWS.add(new Row(finding, List.of(args), 0, Pattern.compile(""), Pattern.compile(stdout)));
+        ROWS.add(new Row(finding, List.of(args), 0, Pattern.compile(""), Pattern.compile(stdout), false));
+    }
+
+    /** The row just added runs as a separate process of the launcher. */
+    private static void throughTheLauncher() {
+        Row r = ROWS.remove(ROWS.size() - 1);
+        ROWS.add(new Row(r.finding(), r.args(), r.exit(), r.stderr(), r.stdout(), true));
     }
 
     @BeforeAll
@@ -78,9 +87,11 @@ class CliContractTest {
         row("2 busy port: one line naming the address", 1, "^escope: Failed to bind to address .*:" + busyPort
                 + ": address already in use", "serve", "trainer", "--port", busyPort, "--metrics-port", "-1",
                 "--store", store, "--device", "cpu");
+        throughTheLauncher();
         row("2 bad port: one line naming the flag", 2, "^escope: --port must be a port in 0\\.\\.65535, got -5",
                 "serve", "trainer", "--port", "-5",
                 "--metrics-port", "-1", "--store", store, "--device", "cpu");
+        throughTheLauncher();
         row("2 malformed address named by its flag", 2, "^escope: --trainer must be host:port .*'notahostport'",
                 "reproduce", "--trainer", "notahostport");
         row("2 unreachable services named by role and address", 1, "^escope: trainer service at " + closed
@@ -90,6 +101,7 @@ class CliContractTest {
                 "models", "--trainer", closed);
         row("2 unknown option: one line with the help hint", 2, "^escope: Unknown option: '--frobnicate' \\(see"
                 + " 'escope reproduce --help'\\)$", "reproduce", "--frobnicate");
+        throughTheLauncher();
 
         row("3 --svhn-dir checked before training", 2, "^escope: --svhn-dir /nonexistent does not exist$",
                 "reproduce", "--study", "cifar10", "--quick", "--svhn-dir", "/nonexistent");
@@ -103,12 +115,15 @@ class CliContractTest {
                 "reproduce", "--quick", "--store", store, "--out", file);
 
         help("5 version --help", "^Usage: escope version", "version", "--help");
+        throughTheLauncher();
         help("5 bench --help", "^Usage: escope bench", "bench", "--help");
         help("5 bench training --help", "^Usage: escope bench training", "bench", "training", "--help");
         help("5 cifar10c --help", "^Usage: escope cifar10c", "cifar10c", "--help");
         help("5 serve --help without a service", "^Usage: escope serve", "serve", "--help");
+        throughTheLauncher();
         help("5 serve trainer --help names the command as typed", "^Usage: escope serve trainer ", "serve",
                 "trainer", "--help");
+        throughTheLauncher();
         help("5 escope help train", "^Usage: escope train", "help", "train");
         help("5 train marks --name required, shows defaults", "(?s)\\(--name=<name> \\|.*--epochs=<epochs>\\s+"
                 + "Training epochs.*Default: 10", "train", "-h");
@@ -133,6 +148,7 @@ class CliContractTest {
                 "/does-not-exist");
         row("7 models --store a file", 2, "^escope: --store .* is not a directory$", "models", "--store", file);
         row("7 models on an empty store says so", 0, "^escope: no models in ", "models", "--store", store);
+        throughTheLauncher();
         row("7 montage --frost-dir missing", 2, "^escope: --frost-dir /nonexistent does not exist$", "cifar10c",
                 "montage", "--index", "0", "--out", tmp.resolve("m.png").toString(), "--frost-dir", "/nonexistent");
         row("7 --scale on the MNIST study", 2, "^escope: --scale applies to --study cifar10 only", "reproduce",
@@ -146,13 +162,16 @@ class CliContractTest {
                 "evaluate", "some-model", "--mc-samples", "0", "--store", store);
         help("8 train --version", "^escope \\d", "train", "--version");
         help("8 serve trainer --version", "^escope \\d", "serve", "trainer", "--version");
+        throughTheLauncher();
 
         row("10 evaluate --out holding an earlier report", 2, "^escope: --out .* is not empty", "evaluate",
                 "some-model", "--store", store, "--out", full.toString());
 
         pool = Executors.newFixedThreadPool(3);
         for (Row r : ROWS) {
-            RESULTS.put(r.toString(), pool.submit(() -> EscopeProcess.run(r.args())));
+            if (r.launcher()) {
+                RESULTS.put(r.toString(), pool.submit(() -> EscopeProcess.run(r.args())));
+            }
         }
     }
 
@@ -169,7 +188,7 @@ class CliContractTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("rows")
     void commandLineGivesExitCodeAndMessage(Row row) throws Exception {
-        EscopeProcess.Result r = RESULTS.get(row.toString()).get();
+        EscopeProcess.Result r = row.launcher() ? RESULTS.get(row.toString()).get() : inThisJvm(row.args());
         assertEquals(row.exit(), r.exit(), r::toString);
         assertTrue(row.stderr().matcher(r.err()).find(), () -> "stderr does not match " + row.stderr() + ": " + r);
         if (row.stdout() != null) {
@@ -183,6 +202,12 @@ class CliContractTest {
         }
     }
 
+    /** The row's command as {@code main} executes it, in this JVM. */
+    private static EscopeProcess.Result inThisJvm(List<String> args) {
+        EscopeRun run = EscopeRun.escope(args.toArray(String[]::new));
+        return new EscopeProcess.Result(args, run.exit(), run.out(), run.err());
+    }
+
     /** No stack trace and no control characters (only newlines) in what a user reads. */
     static void assertPlainText(String err) {
         assertFalse(err.lines().anyMatch(l -> l.startsWith("\tat ") || l.startsWith("Caused by:")),
@@ -192,7 +217,8 @@ class CliContractTest {
 
     @Test
     void verboseOrEscopeDebugAddTheStackTrace() throws Exception {
-        EscopeProcess.Result verbose = EscopeProcess.run(List.of("reproduce", "--mc-samples", "0", "--verbose"));
+        EscopeProcess.Result verbose = inThisJvm(List.of("reproduce", "--mc-samples", "0", "--verbose"));
+        // The environment variable is read by the launcher's process: only a process of its own can set it.
         EscopeProcess.Result debug = EscopeProcess.run(List.of("reproduce", "--mc-samples", "0"), List.of(),
                 Map.of(ErrorHandling.DEBUG_ENV, "1"));
         for (EscopeProcess.Result r : List.of(verbose, debug)) {

@@ -34,13 +34,14 @@ import org.junit.jupiter.api.Test;
  * root; only the mountPath and Service-address rewrites), waited for by its own probes, then
  * {@code escope reproduce --quick} run as the chart's client pod against the Services, while the trainer's
  * Kubernetes executor creates member Jobs on a fake API server and {@link JobKubelet} runs them from their own pod
- * specs. The image lives in a private registry (pods must list its pull Secret).
+ * specs. The image lives in a private registry (pods must list its pull Secret). The GPU values' release is
+ * {@link GpuValuesRehearsalIT}, run beside this one in a second failsafe fork.
  */
 class ClusterRehearsalIT {
-    private static final String NS = HelmChart.NAMESPACE;
+    static final String NS = HelmChart.NAMESPACE;
     private static final String CLAIM = "ensemblescope-data";
-    private static final String REGISTRY_SECRET = "regcred";
-    private static final int FS_GROUP = 65532;
+    static final String REGISTRY_SECRET = "regcred";
+    static final int FS_GROUP = 65532;
 
     @Test
     void theDefaultReleaseServesAndRunsTheQuickStudyWithMemberJobs() throws Exception {
@@ -125,22 +126,6 @@ class ClusterRehearsalIT {
         deleteQuietly(root);
     }
 
-    @Test
-    void withGpuValuesEveryDeploymentStartsAndTrainerAndMetricsStayOnTheCpuImage() throws Exception {
-        Instant start = Instant.now().minusSeconds(1);
-        List<Object> objects = release("gpu");
-        Path root = fresh("gpu");
-        try (Rehearsal r = Rehearsal.of(root, objects, Image.of(cliDir()), NS, "ensemblescope-trainer", FS_GROUP)) {
-            r.cluster.privateRegistry(REGISTRY_SECRET);
-            List<V1Deployment> deployments = HelmChart.ofType(objects, V1Deployment.class);
-            r.createInApiServer(deployments);
-            r.startDeployments(deployments);
-            assertEquals(4, r.awaitReady(deployments).size());
-        }
-        assertNothingWrittenOutsideVolumes(start);
-        deleteQuietly(root);
-    }
-
     /**
      * After the study's traffic, the three services' scrapes hold every metric, label and label value the Grafana
      * dashboard and docs/KUBERNETES.md's metric table name.
@@ -174,7 +159,7 @@ class ClusterRehearsalIT {
     }
 
     /** The release as rendered for {@code variant}, with the private registry's pull Secret the operator adds. */
-    private static List<Object> release(String variant) {
+    static List<Object> release(String variant) {
         List<Object> objects = new ArrayList<>(HelmChart.parse(HelmChart.renderWithTests(variant,
                 Map.of("imagePullSecrets[0].name", REGISTRY_SECRET))));
         objects.add(new V1Secret().metadata(new V1ObjectMeta().name(REGISTRY_SECRET)).type("kubernetes.io/dockerconfigjson")
@@ -201,7 +186,7 @@ class ClusterRehearsalIT {
      * directory) and to world-writable places, which must hold nothing of it. A uid without a home also must not have
      * created {@code /?} (what {@code user.home} = "?" resolves to from cwd {@code /}).
      */
-    private static void assertNothingWrittenOutsideVolumes(Instant since) throws IOException {
+    static void assertNothingWrittenOutsideVolumes(Instant since) throws IOException {
         assertFalse(Files.exists(Path.of("/?")), "something resolved a path under the missing home");
         if (!"root".equals(System.getProperty("user.name"))) {
             return;
@@ -250,11 +235,11 @@ class ClusterRehearsalIT {
         }
     }
 
-    private static Path cliDir() {
+    static Path cliDir() {
         return HelmChart.repoRoot().resolve("cli");
     }
 
-    private static Path fresh(String variant) throws IOException {
+    static Path fresh(String variant) throws IOException {
         Path root = cliDir().resolve("target").resolve("rehearsal").resolve(variant);
         if (Files.exists(root)) {
             deleteQuietly(root);
@@ -262,7 +247,7 @@ class ClusterRehearsalIT {
         return root;
     }
 
-    private static void deleteQuietly(Path root) throws IOException {
+    static void deleteQuietly(Path root) throws IOException {
         try (Stream<Path> paths = Files.walk(root)) {
             for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);

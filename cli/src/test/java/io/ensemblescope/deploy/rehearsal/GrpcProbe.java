@@ -12,8 +12,9 @@ import java.util.function.BooleanSupplier;
 
 /**
  * A Kubernetes gRPC probe as the kubelet runs it: {@code grpc.health.v1.Health/Check} for the probe's service (empty:
- * the server as a whole) on the pod's port, after {@code initialDelaySeconds}, every {@code periodSeconds}, each
- * check bounded by {@code timeoutSeconds}.
+ * the server as a whole) on the pod's port, after {@code initialDelaySeconds}, each check bounded by
+ * {@code timeoutSeconds}, failing after {@code failureThreshold} periods; checks needing one success run every half
+ * second within that budget (the kubelet's next check would come up to a period later, which only adds waiting).
  */
 final class GrpcProbe {
     /**
@@ -21,6 +22,8 @@ final class GrpcProbe {
      * A run with another value says so in its output; CI runs with 1.
      */
     static final int SLOWDOWN = Integer.getInteger("rehearsal.slowdown", 1);
+    /** How often a probe needing one success checks within its period. */
+    private static final long POLL_MILLIS = 500;
 
     private GrpcProbe() {}
 
@@ -48,7 +51,13 @@ final class GrpcProbe {
             serving(channel, service, 30);
             int failures = 0;
             int successes = 0;
-            for (int check = 1; check <= (startup ? failureThreshold : maxChecks); check++) {
+            // The declared budget (checks × period) bounds the wait; with one success needed, checks come every
+            // POLL_MILLIS instead of every period, so a ready pod is seen when it is ready, not up to a period later.
+            long pause = successThreshold == 1 ? Math.min(POLL_MILLIS, TimeUnit.SECONDS.toMillis(period))
+                    : TimeUnit.SECONDS.toMillis(period);
+            long checksPerPeriod = TimeUnit.SECONDS.toMillis(period) / pause;
+            long checks = (startup ? failureThreshold : maxChecks) * checksPerPeriod;
+            for (int check = 1; check <= checks; check++) {
                 if (!running.getAsBoolean()) {
                     throw new IllegalStateException("the container exited before its probe succeeded");
                 }
@@ -60,7 +69,7 @@ final class GrpcProbe {
                     successes = 0;
                     failures++;
                 }
-                Thread.sleep(TimeUnit.SECONDS.toMillis(period));
+                Thread.sleep(pause);
             }
             throw new IllegalStateException("probe on port " + hostPort + " failed " + failures + " times");
         } finally {

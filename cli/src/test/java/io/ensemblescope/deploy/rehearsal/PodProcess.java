@@ -233,11 +233,18 @@ final class PodProcess implements AutoCloseable {
     /** As the kubelet stops a container: SIGTERM, then SIGKILL after the termination grace period. */
     @Override
     public void close() throws InterruptedException {
+        terminate();
         if (process.isAlive()) {
-            process.destroy();
             if (!process.waitFor(graceSeconds, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
+        }
+    }
+
+    /** Sends SIGTERM, as the kubelet does when a pod is deleted; {@link #close()} then waits out the grace period. */
+    void terminate() {
+        if (process.isAlive()) {
+            process.destroy();
         }
     }
 

@@ -185,6 +185,8 @@ final class Rehearsal implements AutoCloseable {
     @Override
     public void close() throws Exception {
         kubelet.close();
+        // Every pod gets SIGTERM at once, as when a namespace is deleted, then each is waited for.
+        pods.forEach(PodProcess::terminate);
         for (PodProcess pod : pods) {
             pod.close();
         }

@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
  * How a command reaches running services, as a picocli mixin every client command shares: TLS and its CA, a client
  * certificate for mTLS, and a bearer token file. {@link #channel(String)} gives a channel configured with them.
  */
-public final class ClientOptions {
+public final class ClientOptions implements AutoCloseable {
     @Option(names = "--tls", description = "Connect with TLS, trusting the JVM's default CAs (implied by --tls-ca).")
     boolean tls;
 
@@ -39,6 +39,18 @@ public final class ClientOptions {
                     Duration.ofSeconds(60));
         }
         return resolved;
+    }
+
+    /**
+     * Stops rereading the files once the command is done with them, so that a command run inside a longer-lived JVM
+     * (escope in-process, tests) leaves no watcher behind that logs about files deleted later.
+     */
+    @Override
+    public synchronized void close() {
+        if (resolved != null) {
+            resolved.close();
+            resolved = null;
+        }
     }
 
     /** A channel to {@code target} configured by these options; the caller shuts it down. */
