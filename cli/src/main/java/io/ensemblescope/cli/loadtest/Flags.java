@@ -1,18 +1,16 @@
 package io.ensemblescope.cli.loadtest;
 
 import io.ensemblescope.api.v1.ModelRef;
-import io.ensemblescope.cli.Values;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
-/**
- * Checks of the values only this command takes (the shared ones are in {@link Values}), each failing with a one-line
- * message that names the flag.
- */
+/** Checks of the command's values, each failing with a one-line message that names the flag. */
 final class Flags {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final Pattern VERSION = Pattern.compile("v\\d{1,9}");
+    private static final Pattern HOST_PORT = Pattern.compile("[A-Za-z0-9._\\-\\[\\]:]{1,253}:\\d{1,5}");
+    private static final int QUOTED = 128;
 
     private Flags() {}
 
@@ -27,6 +25,10 @@ final class Flags {
             }
         }
         return List.copyOf(values);
+    }
+
+    static int inRange(String flag, int v, int min, int max) {
+        return ints(flag, List.of(v), min, max).get(0);
     }
 
     static List<Double> rates(String flag, List<Double> values, double max) {
@@ -60,6 +62,15 @@ final class Flags {
                 + quote(value));
     }
 
+    /** "host:port" of a running service. */
+    static String target(String flag, String value) {
+        if (value == null || !HOST_PORT.matcher(value).matches()
+                || Integer.parseInt(value.substring(value.lastIndexOf(':') + 1)) > 65_535) {
+            throw new IllegalArgumentException(flag + ": expected host:port, got " + quote(value));
+        }
+        return value;
+    }
+
     /** "name" or "name:version" (e.g. "mnist-single-k1-s1-0123456789:v2"). */
     static ModelRef model(String flag, String value) {
         String[] parts = value.split(":", 2);
@@ -70,8 +81,11 @@ final class Flags {
         return ModelRef.newBuilder().setName(parts[0]).setVersion(parts.length == 2 ? parts[1] : "").build();
     }
 
-    /** The value in quotes, cut as every command cuts it. */
+    /** The value in quotes, cut to its first 128 characters. */
     static String quote(String value) {
-        return value == null ? "nothing" : "'" + Values.prefix(value) + "'";
+        if (value == null) {
+            return "nothing";
+        }
+        return "'" + (value.length() > QUOTED ? value.substring(0, QUOTED) + "…" : value) + "'";
     }
 }

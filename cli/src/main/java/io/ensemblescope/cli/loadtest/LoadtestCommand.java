@@ -1,7 +1,6 @@
 package io.ensemblescope.cli.loadtest;
 
 import io.ensemblescope.api.v1.ModelRef;
-import io.ensemblescope.cli.Values;
 import io.ensemblescope.cli.config.Defaults;
 import io.ensemblescope.datasets.catalog.DatasetCatalog;
 import io.ensemblescope.datasets.DatasetRequest;
@@ -161,7 +160,7 @@ public final class LoadtestCommand implements Callable<Integer> {
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         try (InferenceTarget t = target != null
-                ? InferenceTarget.running(Values.hostPort("--target", target), connections, null, client.resolve())
+                ? InferenceTarget.running(Flags.target("--target", target), connections, null, client.resolve())
                 : InferenceTarget.inProcess(Defaults.store(store), device, connections)) {
             List<TargetModel> chosen = settings.rpc() == LoadTest.Rpc.HEALTH ? List.of(TargetModel.HEALTH)
                     : models(t, named);
@@ -216,9 +215,9 @@ public final class LoadtestCommand implements Callable<Integer> {
         }
         Flags.rates("--rate", rate, MAX_RATE).forEach(r -> levels.add(LoadLevel.open(r, gaps)));
         long timeoutNanos = Flags.seconds("--timeout", timeout, 0.001, 600);
-        Values.range("--connections", connections, 1, 64);
-        Values.range("--stable-windows", stableWindows, 1, 100);
-        Values.range("--max-windows", maxWindows, stableWindows, 1000);
+        Flags.inRange("--connections", connections, 1, 64);
+        Flags.inRange("--stable-windows", stableWindows, 1, 100);
+        Flags.inRange("--max-windows", maxWindows, stableWindows, 1000);
         if (!(stability > 0 && stability <= 100)) {
             throw new IllegalArgumentException("--stability: must be in (0, 100] percent, got " + stability);
         }
@@ -227,8 +226,8 @@ public final class LoadtestCommand implements Callable<Integer> {
                 timeoutNanos + 1_000_000_000L);
         return new LoadTest.Settings(Flags.ints("--batch", batch, 1, 4096), levels,
                 Flags.choice("--rpc", rpc, LoadTest.Rpc.class), m, timeoutNanos,
-                Values.range("--streams", streams, 1, 1024), Values.range("--max-outstanding", maxOutstanding, 1,
-                1_000_000), seed, Values.range("--mc-samples", mcSamples, 0, 256), recordLatencies);
+                Flags.inRange("--streams", streams, 1, 1024), Flags.inRange("--max-outstanding", maxOutstanding, 1,
+                1_000_000), seed, Flags.inRange("--mc-samples", mcSamples, 0, 256), recordLatencies);
     }
 
     /** The named models, or one of each method from the latest study; each described by the server. */

@@ -1,6 +1,5 @@
 package io.ensemblescope.rpc.security;
 
-import io.ensemblescope.rpc.Statuses;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -40,7 +39,7 @@ public final class CertificateRoles {
         for (String spec : specs) {
             int eq = spec.lastIndexOf('=');
             if (eq < 1) {
-                throw new IllegalArgumentException(option + ": expected NAME=ROLE, got '" + Statuses.prefix(spec) + "'");
+                throw new IllegalArgumentException(option + ": expected NAME=ROLE, got '" + prefix(spec) + "'");
             }
             roles.put(spec.substring(0, eq).strip(), Role.parse(spec.substring(eq + 1).strip(), option));
         }
@@ -90,5 +89,9 @@ public final class CertificateRoles {
             // An unparseable SAN extension identifies nothing.
         }
         return out;
+    }
+
+    private static String prefix(String s) {
+        return s.length() <= 128 ? s : s.substring(0, 128) + "…";
     }
 }
