@@ -81,7 +81,10 @@ class CliOutputTest {
         assertTrue(r.out().contains("EnsembleScope mnist-mlp SINGLE (" + tmp.resolve("ops.mnist-mlp.single.json")
                 + "): 3 steps profiled"), r::toString);
         assertTrue(r.out().lines().anyMatch(l -> l.startsWith("| aten::mm |")), r::toString);
-        assertTrue(r.out().contains("_backward"), r::toString); // e.g. aten::_log_softmax_backward_data
+        // The trace holds the backward pass (autograd nodes such as AddmmBackward0); the printed table only its top
+        // ops, which depend on timing.
+        assertTrue(Files.readString(tmp.resolve("ops.mnist-mlp.single.json")).contains("Backward0"),
+                "autograd backward nodes in the trace");
     }
 
     @Test
