@@ -89,11 +89,12 @@ public final class CostMeasurement {
     }
 
     /**
-     * Warm-up, window, stable and most windows: 16 runs of 1.9–2.7 s by default, of 0.75 s quick, leaving room in the
-     * 60 s (20 s) budget for loading the models on a busy machine.
+     * Warm-up, window, stable and most windows: 16 runs of 1.9–2.7 s by default, of 0.4 s quick (a smoke run's
+     * latencies: each window still holds a few hundred MLP requests), leaving room in the 60 s (20 s) budget for
+     * loading the models on a busy machine.
      */
     Measurement measurement() {
-        return quick ? new Measurement(ms(150), ms(300), 2, 2, 0.1, TimeUnit.SECONDS.toNanos(11))
+        return quick ? new Measurement(ms(100), ms(150), 2, 2, 0.1, TimeUnit.SECONDS.toNanos(11))
                 : new Measurement(ms(300), ms(800), 3, 2, 0.1, TimeUnit.SECONDS.toNanos(11));
     }
 

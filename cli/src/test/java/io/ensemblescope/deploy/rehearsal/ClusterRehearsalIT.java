@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ensemblescope.cli.CostSection;
 import io.ensemblescope.datasets.catalog.StandardDatasets;
 import io.ensemblescope.deploy.HelmChart;
 import io.kubernetes.client.custom.Quantity;
@@ -76,6 +77,8 @@ class ClusterRehearsalIT {
             Path report = data.resolve("reports").resolve(HelmChart.RELEASE + "-test").resolve("report.md");
             assertTrue(Files.isRegularFile(report), "the report is written to the shared volume: " + report);
             assertTrue(Files.readString(report).contains("BatchEnsemble"), "a study report");
+            // Measured by the client pod against the inference Service, so without the in-process memory probe.
+            CostSection.assertMeasured(report.getParent(), false);
             List<Path> manifests = manifests(data.resolve("checkpoints"));
             assertEquals(4, manifests.size(), "one checkpoint per method on the shared volume: " + manifests);
 
