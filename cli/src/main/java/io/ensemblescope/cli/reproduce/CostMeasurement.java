@@ -98,6 +98,11 @@ public final class CostMeasurement {
                 : new Measurement(ms(300), ms(800), 3, 2, 0.1, TimeUnit.SECONDS.toNanos(11));
     }
 
+    /** Unrecorded traffic over every model before the first run, so that no method is measured on a cold JIT. */
+    long jitWarmUp() {
+        return quick ? ms(1_500) : ms(3_000);
+    }
+
     /** @param checkpoints the study's methods (label → method) and the checkpoint of each to measure */
     public CostTable measure(StudyPlan plan, Map<StudyMethod, ModelRef> checkpoints) throws Exception {
         long start = System.nanoTime();
@@ -120,19 +125,21 @@ public final class CostMeasurement {
             }
             // One load test over every method, so its runs interleave and machine-load drift hits all alike.
             LoadTest.Outcome o = new LoadTest(target, settings, new LoadProgress(progress, LoadProgress.terminal(),
-                    settings.runs(models.size()), m.minNanos())).run(List.copyOf(models.values()), t -> images);
+                    settings.runs(models.size()), m.minNanos()), jitWarmUp()).run(List.copyOf(models.values()),
+                    t -> images);
             for (Map.Entry<StudyMethod, TargetModel> e : models.entrySet()) {
                 costs.put(e.getKey().label(), cost(e.getValue(), e.getKey(), o));
             }
         }
         List<String> notes = List.of(String.format(Locale.ROOT, "Measured at the end of the study on its inference"
                         + " service (%s) with the `escope loadtest` engine: unary Predict of %s test images, closed"
-                        + " loop with %s in flight at B = %s; warm-up %.1f s, then %.1f s"
+                        + " loop with %s in flight at B = %s; %.1f s of unrecorded traffic over every model first,"
+                        + " then per run a warm-up of %.1f s and %.2f s"
                         + " windows until p50 and throughput agree within 10 %% over %d (at most %d). Peak throughput"
                         + " is the highest samples/s of those runs.", probe != null ? "in-process" : inferenceAddress,
                 dataset, scope.peak ? "1 and " + peakConcurrency() + " requests" : "1 request",
                 scope.batches.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(" and ")),
-                m.warmupNanos() / 1e9, m.windowNanos() / 1e9, m.stableWindows(),
+                jitWarmUp() / 1e9, m.warmupNanos() / 1e9, m.windowNanos() / 1e9, m.stableWindows(),
                 m.maxWindows()),
                 String.format(Locale.ROOT, "Machine: %d cores, load average %.2f before and %.2f after; the whole"
                                 + " measurement took %.0f s.", Runtime.getRuntime().availableProcessors(), loadBefore,

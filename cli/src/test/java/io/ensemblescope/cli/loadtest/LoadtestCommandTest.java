@@ -222,6 +222,56 @@ class LoadtestCommandTest {
         }
     }
 
+    /**
+     * A JIT warm-up sends unrecorded traffic to every model before the first recorded run: the server counts more
+     * requests per model beyond what the results hold than the same load test without it.
+     */
+    @Test
+    void theJitWarmUpDrivesEveryModelBeforeTheFirstRecordedRun() throws Exception {
+        PrometheusMeterRegistry registry = Meters.newRegistry("inference");
+        InferenceServer.Running server = InferenceServer.start(new ServerOptions(0, -1), -1, 64 << 20,
+                new InferenceEngine(new CheckpointStore(store), ServingOptions.defaults(Device.cpu()), registry),
+                registry, MonitoringOptions.DEFAULT);
+        try (InferenceTarget target = InferenceTarget.running("127.0.0.1:" + server.server().port(), 1, null,
+                io.ensemblescope.rpc.security.ClientSecurity.PLAINTEXT)) {
+            List<TargetModel> models = List.of(STUDY[0], STUDY[3]).stream().map(m -> target.model(
+                    io.ensemblescope.api.v1.ModelRef.newBuilder().setName(m[0]).build(), 0)).toList();
+            io.ensemblescope.datasets.ImageDataset images = io.ensemblescope.datasets.catalog.DatasetCatalog.shared()
+                    .load(new io.ensemblescope.datasets.DatasetRequest("mnist", io.ensemblescope.datasets.Subset.TEST,
+                            0, 64, "", null, 0));
+            Measurement m = new Measurement(0, java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(100), 1, 1, 0.1,
+                    java.util.concurrent.TimeUnit.SECONDS.toNanos(5));
+            LoadTest.Settings settings = new LoadTest.Settings(List.of(1), List.of(LoadLevel.closed(1)),
+                    LoadTest.Rpc.UNARY, m, java.util.concurrent.TimeUnit.SECONDS.toNanos(10), 1, 1, 1, 0, false);
+            java.io.PrintStream quiet = new java.io.PrintStream(java.io.OutputStream.nullOutputStream());
+            double[][] unrecorded = new double[2][];
+            long[] warmUps = {0, java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(400)};
+            for (int w = 0; w < warmUps.length; w++) {
+                double[] before = models.stream().mapToDouble(t -> served(registry, t)).toArray();
+                LoadTest.Outcome o = new LoadTest(target, settings, new LoadProgress(quiet, false, 2, 1), warmUps[w])
+                        .run(models, t -> images);
+                unrecorded[w] = new double[models.size()];
+                for (int i = 0; i < models.size(); i++) {
+                    String id = models.get(i).id();
+                    long recorded = o.results().stream().filter(r -> r.model().equals(id))
+                            .mapToLong(r -> r.requests()).sum();
+                    unrecorded[w][i] = served(registry, models.get(i)) - before[i] - recorded;
+                }
+            }
+            for (int i = 0; i < models.size(); i++) {
+                assertTrue(unrecorded[1][i] >= unrecorded[0][i] + 10, models.get(i).id() + ": unrecorded requests "
+                        + unrecorded[0][i] + " without the warm-up, " + unrecorded[1][i] + " with it");
+            }
+        } finally {
+            server.stop();
+        }
+    }
+
+    private static double served(PrometheusMeterRegistry registry, TargetModel model) {
+        var counter = registry.find("inference.requests").tag("model", model.ref().getName()).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
     private static String[] concat(String[] a, String... b) {
         String[] all = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, all, a.length, b.length);
