@@ -41,7 +41,8 @@ public final class TrainerServer implements Callable<Integer> {
     String device = "auto";
 
     @Option(names = "--parallel-members", description = "Deep-Ensemble members trained at once as child processes "
-            + "(1: one after another in this process; default: the number of cores).")
+            + "(1: one after another in this process; default: the number of cores). Members of under 10^11 FLOPs of "
+            + "training each, such as a quick MNIST study's, train in this process anyway: a child's start costs more.")
     int parallelMembers = Runtime.getRuntime().availableProcessors();
 
     @Option(names = "--max-jobs", description = "Jobs trained at once.")
@@ -109,7 +110,8 @@ public final class TrainerServer implements Callable<Integer> {
         Map<ExecutorKind, TrainingExecutor> executors = new EnumMap<>(ExecutorKind.class);
         JobManager[] holder = new JobManager[1];
         executors.put(ExecutorKind.LOCAL, new LocalExecutor(DatasetCatalog.shared(), Engines.device(device),
-                () -> holder[0] != null && holder[0].shuttingDown(), parallelMembers));
+                () -> holder[0] != null && holder[0].shuttingDown(), parallelMembers,
+                LocalExecutor.MIN_CHILD_TRAINING_FLOPS));
         // Deployed by the Helm chart: member Jobs are described by ESCOPE_K8S_* and may be the default executor.
         Map<String, String> env = System.getenv();
         if (KubernetesExecutorEnvironment.configured(env)) {

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import io.ensemblescope.api.v1.TrainEvent;
 import io.ensemblescope.datasets.catalog.DatasetCatalog;
 import io.ensemblescope.core.checkpoint.EpochRecord;
+import io.ensemblescope.core.models.NetworkCost;
 import io.ensemblescope.core.routines.JobSpec;
 import io.ensemblescope.core.routines.LocalRuns;
 import io.ensemblescope.core.routines.RunControl;
@@ -21,7 +22,16 @@ public final class LocalExecutor implements TrainingExecutor {
     private final Device device;
     private final BooleanSupplier shuttingDown;
 
+    /**
+     * Training compute per member (≈ 3 × forward FLOPs × images × epochs) below which members train one after another
+     * in this process even when child JVMs are allowed: a child's start (JVM, libtorch, its own dataset decode) costs
+     * about 5 CPU-seconds here, more than a member of a quick MNIST study (≈ 2·10¹⁰ FLOPs, a second of training)
+     * takes; the full MNIST study's members (≈ 2·10¹¹) and every CIFAR one still train in parallel children.
+     */
+    public static final double MIN_CHILD_TRAINING_FLOPS = 1e11;
+
     private final MemberProcesses processes;
+    private final double minChildFlops;
 
     /** Runs every job in this process, one run after another. */
     public LocalExecutor(DatasetCatalog catalog, Device device, BooleanSupplier shuttingDown) {
@@ -29,15 +39,25 @@ public final class LocalExecutor implements TrainingExecutor {
     }
 
     /**
-     * @param parallelMembers Deep-Ensemble members trained at once, each in a child JVM; 1 trains them one after
-     *     another in this process
+     * @param parallelMembers Deep-Ensemble members trained at once, each in a child JVM whatever the job's size; 1
+     *     trains them one after another in this process
      */
     public LocalExecutor(DatasetCatalog catalog, Device device, BooleanSupplier shuttingDown, int parallelMembers) {
+        this(catalog, device, shuttingDown, parallelMembers, 0);
+    }
+
+    /**
+     * @param minChildFlops training compute per member below which a job's members train in this process anyway
+     *     ({@link #MIN_CHILD_TRAINING_FLOPS} for a server; 0: children whenever {@code parallelMembers > 1})
+     */
+    public LocalExecutor(DatasetCatalog catalog, Device device, BooleanSupplier shuttingDown, int parallelMembers,
+                         double minChildFlops) {
         this.catalog = catalog;
         this.device = device;
         this.shuttingDown = shuttingDown;
         this.processes = parallelMembers > 1
                 ? new MemberProcesses(parallelMembers, deviceFlag(device), shuttingDown) : null;
+        this.minChildFlops = minChildFlops;
     }
 
     private static String deviceFlag(Device device) {
@@ -51,13 +71,17 @@ public final class LocalExecutor implements TrainingExecutor {
 
     @Override
     public void train(JobContext job) throws Exception {
-        if (processes != null && job.runs() > 1) {
+        if (processes != null && job.runs() > 1 && minChildFlops <= 0) {
             processes.trainAll(job);
             return;
         }
         JobSpec spec = TrainRequests.toJobSpec(job.request(), catalog);
         TrainingData data = TrainingData.holdOut(
                 catalog.load(TrainRequests.dataset(job.request().getDataset(), catalog)), spec.validationFraction());
+        if (processes != null && job.runs() > 1 && memberTrainingFlops(spec, data) >= minChildFlops) {
+            processes.trainAll(job);
+            return;
+        }
         RunControl control = new RunControl() {
             @Override
             public boolean cancelled() {
@@ -70,6 +94,12 @@ public final class LocalExecutor implements TrainingExecutor {
             }
         };
         LocalRuns.trainAll(spec, data, job.workDir(), device, events(job), control);
+    }
+
+    /** Forward and backward (≈ 3 forwards) of one member over every training image of every epoch. */
+    static double memberTrainingFlops(JobSpec spec, TrainingData data) {
+        NetworkCost cost = NetworkCost.of(spec.network(), data.train().numClasses(), 0);
+        return 3 * cost.flopsPerSample() / cost.members() * data.train().size() * spec.config().epochs();
     }
 
     /** Maps core progress to contract events. */
