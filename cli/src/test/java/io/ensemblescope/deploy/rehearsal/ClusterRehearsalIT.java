@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
  * {@code escope reproduce --quick} run as the chart's client pod against the Services, while the trainer's
  * Kubernetes executor creates member Jobs on a fake API server and {@link JobKubelet} runs them from their own pod
  * specs. The image lives in a private registry (pods must list its pull Secret). The GPU values' release is
- * {@link GpuValuesRehearsalIT}, run beside this one in a second failsafe fork.
+ * {@link GpuValuesRehearsalIT}, run beside this one in the other surefire fork.
  */
 class ClusterRehearsalIT {
     static final String NS = HelmChart.NAMESPACE;

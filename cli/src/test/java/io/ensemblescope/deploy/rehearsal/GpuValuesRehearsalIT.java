@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The cluster rehearsal of the chart rendered with values-gpu.yaml: every Deployment's pods start as their containers
- * would and pass their own probes (trainer and metrics on the CPU image). Its own class so that failsafe runs it in a
+ * would and pass their own probes (trainer and metrics on the CPU image). Its own class so that surefire runs it in a
  * fork beside {@link ClusterRehearsalIT}'s default release.
  */
 class GpuValuesRehearsalIT {
