@@ -64,8 +64,8 @@ public final class LoadTest {
     /**
      * @param jitWarmUpNanos unrecorded traffic before the first run, split across the models: without it the first
      *     runs meet a cold JIT (client and in-process server alike), and with short warm-ups per run the p50 of a
-     *     quick Cost section fell with the order models were measured in (1.0 ms for the first, 0.15 ms for the
-     *     twelfth, of an ablation whose first row was the cheapest model)
+     *     quick Cost section fell with the order models were measured in (3.8 ms for the first row of the quick
+     *     ablation, the cheapest model, 0.6–0.7 ms for the twelfth; docs/BENCHMARKS.md, "Order bias")
      */
     public LoadTest(InferenceTarget target, Settings settings, LoadProgress progress, long jitWarmUpNanos) {
         this.target = target;

@@ -96,10 +96,16 @@ public final class LocalExecutor implements TrainingExecutor {
         LocalRuns.trainAll(spec, data, job.workDir(), device, events(job), control);
     }
 
-    /** Forward and backward (≈ 3 forwards) of one member over every training image of every epoch. */
+    /** Forward and backward (≈ 3 forwards) of one run over every training image of every epoch. */
     static double memberTrainingFlops(JobSpec spec, TrainingData data) {
         NetworkCost cost = NetworkCost.of(spec.network(), data.train().numClasses(), 0);
-        return 3 * cost.flopsPerSample() / cost.members() * data.train().size() * spec.config().epochs();
+        double forward = switch (spec.network().method()) {
+            // A Deep-Ensemble run is one member; MC Dropout trains one pass, not its T; a single model is one.
+            case SINGLE, MC_DROPOUT, DEEP_ENSEMBLE -> cost.flopsPerSample() / cost.members();
+            // One BatchEnsemble run trains all k members in one forward (a run per seed).
+            case BATCH_ENSEMBLE -> cost.flopsPerSample();
+        };
+        return 3 * forward * data.train().size() * spec.config().epochs();
     }
 
     /** Maps core progress to contract events. */

@@ -34,7 +34,11 @@ class MemberPlacementTest {
     private static final DatasetCatalog CATALOG = DatasetCatalog.shared();
 
     private static TrainRequest deepEnsemble(int images, int epochs) {
-        return TrainRequest.newBuilder().setModelName("placed").setMethod(Method.DEEP_ENSEMBLE).setMembers(2)
+        return ensemble(Method.DEEP_ENSEMBLE, images, epochs);
+    }
+
+    private static TrainRequest ensemble(Method method, int images, int epochs) {
+        return TrainRequest.newBuilder().setModelName("placed").setMethod(method).setMembers(2)
                 .setArchitecture("mnist-mlp").setDataset(DatasetSpec.newBuilder().setName("mnist").setLimit(images))
                 .setOptimizer(OptimizerSpec.newBuilder().setKind(OptimizerKind.ADAM).setLearningRate(1e-3f))
                 .setValidationFraction(0.1f).setEpochs(epochs).setBatchSize(100).addSeeds(3).build();
@@ -55,6 +59,9 @@ class MemberPlacementTest {
         assertTrue(quick < LocalExecutor.MIN_CHILD_TRAINING_FLOPS, "quick: " + quick);
         assertTrue(full >= LocalExecutor.MIN_CHILD_TRAINING_FLOPS, "full: " + full);
         assertEquals(10.0, full / quick, 1e-9, "FLOPs scale with images × epochs (60,000 × 10 vs 12,000 × 5)");
+        // A BatchEnsemble run trains its 2 members in one forward: about twice a Deep-Ensemble member's work.
+        double batchEnsemble = memberFlops(ensemble(Method.BATCH_ENSEMBLE, 12_000, 5));
+        assertTrue(batchEnsemble > 1.9 * quick, batchEnsemble + " vs " + quick);
     }
 
     @Test
