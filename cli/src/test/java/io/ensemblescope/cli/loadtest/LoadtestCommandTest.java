@@ -10,6 +10,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import ai.djl.Device;
 import io.ensemblescope.cli.EscopeRun;
+import io.ensemblescope.api.v1.ModelRef;
+import io.ensemblescope.datasets.DatasetRequest;
+import io.ensemblescope.datasets.ImageDataset;
+import io.ensemblescope.datasets.Subset;
+import io.ensemblescope.datasets.catalog.DatasetCatalog;
+import io.ensemblescope.rpc.security.ClientSecurity;
 import io.ensemblescope.core.checkpoint.CheckpointStore;
 import io.ensemblescope.inference.InferenceServer;
 import io.ensemblescope.inference.monitoring.MonitoringOptions;
@@ -21,12 +27,16 @@ import io.ensemblescope.testing.TestPki;
 import io.ensemblescope.testing.TestTokens;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
@@ -188,10 +198,7 @@ class LoadtestCommandTest {
             ServerOptions options = listen;
         }).parseArgs("--tls-cert", cert.cert().toString(), "--tls-key", cert.key().toString(), "--auth-tokens",
                 tokens.file().toString());
-        PrometheusMeterRegistry registry = Meters.newRegistry("inference");
-        InferenceServer.Running server = InferenceServer.start(listen, -1, 64 << 20, new InferenceEngine(
-                new CheckpointStore(store), ServingOptions.defaults(Device.cpu()), registry), registry,
-                MonitoringOptions.DEFAULT);
+        InferenceServer.Running server = startServer(listen, Meters.newRegistry("inference"));
         try {
             String[] run = {"loadtest", "--target", "127.0.0.1:" + server.server().port(), "--models", STUDY[0][0],
                 "--batch", "2", "--concurrency", "2", "--warmup", "0.2", "--window", "0.5", "--stable-windows", "1",
@@ -229,23 +236,21 @@ class LoadtestCommandTest {
     @Test
     void theJitWarmUpDrivesEveryModelBeforeTheFirstRecordedRun() throws Exception {
         PrometheusMeterRegistry registry = Meters.newRegistry("inference");
-        InferenceServer.Running server = InferenceServer.start(new ServerOptions(0, -1), -1, 64 << 20,
-                new InferenceEngine(new CheckpointStore(store), ServingOptions.defaults(Device.cpu()), registry),
-                registry, MonitoringOptions.DEFAULT);
+        InferenceServer.Running server = startServer(new ServerOptions(0, -1), registry);
         try (InferenceTarget target = InferenceTarget.running("127.0.0.1:" + server.server().port(), 1, null,
-                io.ensemblescope.rpc.security.ClientSecurity.PLAINTEXT)) {
+                ClientSecurity.PLAINTEXT)) {
             List<TargetModel> models = List.of(STUDY[0], STUDY[3]).stream().map(m -> target.model(
-                    io.ensemblescope.api.v1.ModelRef.newBuilder().setName(m[0]).build(), 0)).toList();
-            io.ensemblescope.datasets.ImageDataset images = io.ensemblescope.datasets.catalog.DatasetCatalog.shared()
-                    .load(new io.ensemblescope.datasets.DatasetRequest("mnist", io.ensemblescope.datasets.Subset.TEST,
+                    ModelRef.newBuilder().setName(m[0]).build(), 0)).toList();
+            ImageDataset images = DatasetCatalog.shared()
+                    .load(new DatasetRequest("mnist", Subset.TEST,
                             0, 64, "", null, 0));
-            Measurement m = new Measurement(0, java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(100), 1, 1, 0.1,
-                    java.util.concurrent.TimeUnit.SECONDS.toNanos(5));
+            Measurement m = new Measurement(0, TimeUnit.MILLISECONDS.toNanos(100), 1, 1, 0.1,
+                    TimeUnit.SECONDS.toNanos(5));
             LoadTest.Settings settings = new LoadTest.Settings(List.of(1), List.of(LoadLevel.closed(1)),
-                    LoadTest.Rpc.UNARY, m, java.util.concurrent.TimeUnit.SECONDS.toNanos(10), 1, 1, 1, 0, false);
-            java.io.PrintStream quiet = new java.io.PrintStream(java.io.OutputStream.nullOutputStream());
+                    LoadTest.Rpc.UNARY, m, TimeUnit.SECONDS.toNanos(10), 1, 1, 1, 0, false);
+            PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
             double[][] unrecorded = new double[2][];
-            long[] warmUps = {0, java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(400)};
+            long[] warmUps = {0, TimeUnit.MILLISECONDS.toNanos(400)};
             for (int w = 0; w < warmUps.length; w++) {
                 double[] before = models.stream().mapToDouble(t -> served(registry, t)).toArray();
                 LoadTest.Outcome o = new LoadTest(target, settings, new LoadProgress(quiet, false, 2, 1), warmUps[w])
@@ -265,6 +270,13 @@ class LoadtestCommandTest {
         } finally {
             server.stop();
         }
+    }
+
+    /** An inference service on the study's store, listening as {@code listen} says. */
+    private static InferenceServer.Running startServer(ServerOptions listen, PrometheusMeterRegistry registry)
+            throws IOException {
+        return InferenceServer.start(listen, -1, 64 << 20, new InferenceEngine(new CheckpointStore(store),
+                ServingOptions.defaults(Device.cpu()), registry), registry, MonitoringOptions.DEFAULT);
     }
 
     private static double served(PrometheusMeterRegistry registry, TargetModel model) {

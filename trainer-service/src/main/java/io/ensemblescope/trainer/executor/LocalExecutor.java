@@ -71,14 +71,15 @@ public final class LocalExecutor implements TrainingExecutor {
 
     @Override
     public void train(JobContext job) throws Exception {
-        if (processes != null && job.runs() > 1 && minChildFlops <= 0) {
+        boolean children = processes != null && job.runs() > 1;
+        if (children && minChildFlops <= 0) { // children whatever the size: no need to load the data here
             processes.trainAll(job);
             return;
         }
         JobSpec spec = TrainRequests.toJobSpec(job.request(), catalog);
         TrainingData data = TrainingData.holdOut(
                 catalog.load(TrainRequests.dataset(job.request().getDataset(), catalog)), spec.validationFraction());
-        if (processes != null && job.runs() > 1 && memberTrainingFlops(spec, data) >= minChildFlops) {
+        if (children && memberTrainingFlops(spec, data) >= minChildFlops) {
             processes.trainAll(job);
             return;
         }

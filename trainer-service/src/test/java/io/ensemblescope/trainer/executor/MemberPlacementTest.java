@@ -1,6 +1,7 @@
 package io.ensemblescope.trainer.executor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
@@ -68,8 +69,8 @@ class MemberPlacementTest {
     void membersBelowTheThresholdTrainInTheTrainerAndAboveItInChildren(@TempDir Path root) throws Exception {
         TrainRequest small = deepEnsemble(600, 1);
         double flops = memberFlops(small);
-        assertEquals(false, ranAsChildren(root.resolve("in-process"), small, flops * 2), "below the threshold");
-        assertEquals(true, ranAsChildren(root.resolve("children"), small, flops / 2), "above the threshold");
+        assertFalse(ranAsChildren(root.resolve("in-process"), small, flops * 2), "below the threshold");
+        assertTrue(ranAsChildren(root.resolve("children"), small, flops / 2), "above the threshold");
     }
 
     /** Trains {@code request} with children allowed (2 at once) above {@code minChildFlops}; whether they ran. */
