@@ -50,7 +50,7 @@ class ClusterRehearsalIT {
         List<Object> objects = release("cpu");
         Path root = fresh("cpu");
         Map<String, Double> ready;
-        try (Rehearsal r = Rehearsal.of(root, objects, Image.of(cliDir()), NS, "ensemblescope-trainer", FS_GROUP)) {
+        try (Rehearsal r = Rehearsal.of(root, objects, Image.of(cliDir(), root), NS, "ensemblescope-trainer", FS_GROUP)) {
             r.cluster.privateRegistry(REGISTRY_SECRET);
             r.seed(CLAIM, "datasets", StandardDatasets.MNIST_SPEC, StandardDatasets.FASHION_MNIST_SPEC);
             List<V1Deployment> deployments = HelmChart.ofType(objects, V1Deployment.class);
@@ -197,7 +197,8 @@ class ClusterRehearsalIT {
         List<Path> strays = new ArrayList<>();
         for (String dir : List.of("/tmp", "/var/tmp", "/dev/shm")) {
             try (Stream<Path> paths = Files.walk(Path.of(dir), 3)) {
-                paths.filter(p -> ownedBy(p, FS_GROUP) && modifiedAfter(p, since)).forEach(strays::add);
+                paths.filter(p -> ownedBy(p, FS_GROUP) && modifiedAfter(p, since) && !Workspace.isTemporaryWorkspace(p))
+                        .forEach(strays::add);
             } catch (java.io.UncheckedIOException | IOException e) {
                 // another process removed a file during the walk
             }
@@ -243,18 +244,10 @@ class ClusterRehearsalIT {
     }
 
     static Path fresh(String variant) throws IOException {
-        Path root = cliDir().resolve("target").resolve("rehearsal").resolve(variant);
-        if (Files.exists(root)) {
-            deleteQuietly(root);
-        }
-        return root;
+        return Workspace.fresh(cliDir(), variant);
     }
 
     static void deleteQuietly(Path root) throws IOException {
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
+        Workspace.delete(root);
     }
 }

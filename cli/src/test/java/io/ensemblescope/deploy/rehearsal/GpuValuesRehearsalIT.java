@@ -23,7 +23,7 @@ class GpuValuesRehearsalIT {
         Instant start = Instant.now().minusSeconds(1);
         List<Object> objects = ClusterRehearsalIT.release("gpu");
         Path root = ClusterRehearsalIT.fresh("gpu");
-        Image image = Image.of(ClusterRehearsalIT.cliDir());
+        Image image = Image.of(ClusterRehearsalIT.cliDir(), root);
         try (Rehearsal r = Rehearsal.of(root, objects, image, NS, "ensemblescope-trainer", FS_GROUP)) {
             r.cluster.privateRegistry(REGISTRY_SECRET);
             List<V1Deployment> deployments = HelmChart.ofType(objects, V1Deployment.class);

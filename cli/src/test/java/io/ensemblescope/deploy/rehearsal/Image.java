@@ -32,12 +32,22 @@ final class Image {
         this.environment = environment;
     }
 
-    /** Reads the image definition of the cli module at {@code cliDir}, which must have been packaged. */
-    static Image of(Path cliDir) throws Exception {
+    /**
+     * Reads the image definition of the cli module at {@code cliDir}, whose classes and launcher classpath must have
+     * been built; when the pods could not reach the checkout, its files are laid out in {@code workspace/image} (jars
+     * hard-linked where the file system allows), as an image holds its own.
+     */
+    static Image of(Path cliDir, Path workspace) throws Exception {
         Path classes = cliDir.resolve("target/classes");
         Path lib = cliDir.resolve("target/lib");
         if (!Files.isDirectory(lib) || !Files.isDirectory(classes)) {
-            throw new IllegalStateException(lib + " is missing: the rehearsal runs after `package` (mvn verify)");
+            throw new IllegalStateException(lib + " is missing: the rehearsal runs after the launcher classpath is"
+                    + " copied (mvn verify)");
+        }
+        if (!Workspace.othersCanReach(cliDir)) {
+            Path image = workspace.resolve("image");
+            classes = copyTree(classes, image.resolve("classes"));
+            lib = copyTree(lib, image.resolve("lib"));
         }
         List<String> line = execLine(cliDir.resolve(LAUNCHER));
         List<String> command = new ArrayList<>();
@@ -52,6 +62,25 @@ final class Image {
         env.put("PATH", PATH);
         env.putAll(jibEnvironment(cliDir.resolve("pom.xml")));
         return new Image(List.copyOf(command), env);
+    }
+
+    /** A copy of {@code from} at {@code to}, files hard-linked when possible; readable by every uid. */
+    private static Path copyTree(Path from, Path to) throws IOException {
+        try (var paths = Files.walk(from)) {
+            for (Path p : paths.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    try {
+                        Files.createLink(target, p);
+                    } catch (IOException | UnsupportedOperationException e) {
+                        Files.copy(p, target);
+                    }
+                }
+            }
+        }
+        return to;
     }
 
     /** The launcher's java command line with JVM options inserted after {@code java}, then {@code args}. */
