@@ -1,6 +1,7 @@
 package io.ensemblescope.cli;
 
 import ai.djl.Device;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.util.Utils;
 import io.ensemblescope.cli.bench.NativeProfiler;
 import io.ensemblescope.cli.bench.OpProfile;
@@ -17,6 +18,7 @@ import io.ensemblescope.core.routines.OptimizerConfig;
 import io.ensemblescope.core.routines.RunControl;
 import io.ensemblescope.core.routines.RunResult;
 import io.ensemblescope.core.routines.TrainConfig;
+import io.ensemblescope.core.routines.TrainingThreads;
 import io.ensemblescope.core.routines.TrainListener;
 import io.ensemblescope.core.routines.TrainingData;
 import java.io.IOException;
@@ -70,7 +72,8 @@ final class TrainingBenchCommand implements Callable<Integer> {
     @Option(names = "--rounds", description = "With --reference: rounds of alternating runs (median reported).")
     int rounds = 3;
 
-    @Option(names = "--threads", description = "Intra-op threads of both engines (set before PyTorch loads).")
+    @Option(names = "--threads", description = "Intra-op threads of both engines (set before PyTorch loads);"
+            + " EnsembleScope trains a network whose step is below 1 GFLOP on one.")
     int threads = 2;
 
     @Option(names = "--python", description = "With --reference: the Python interpreter.")
@@ -125,18 +128,21 @@ final class TrainingBenchCommand implements Callable<Integer> {
     }
 
     private int plain(List<Workload> workloads) throws Exception {
-        System.out.println("| architecture | method | k | images/s per run | ensemble images/s | epoch s | wall s |");
-        System.out.println("|---|---|---|---|---|---|---|");
+        System.out.println("| architecture | method | k | threads | images/s per run | ensemble images/s | epoch s"
+                + " | wall s |");
+        System.out.println("|---|---|---|---|---|---|---|---|");
         for (Workload w : workloads) {
             TrainingData data = load(w);
             for (Method method : methods) {
                 long start = System.nanoTime();
-                List<RunResult> runs = train(w, data, method, profiled(w, method, TrainListener.NONE));
+                EpochProbe probe = new EpochProbe();
+                List<RunResult> runs = train(w, data, method, profiled(w, method, probe));
                 double wall = (System.nanoTime() - start) / 1e9;
                 double perRun = perRun(runs);
                 // The ensemble has seen every training image once per epoch when all its runs have.
-                System.out.printf(Locale.ROOT, "| %s | %s | %d | %.0f | %.0f | %.2f | %.2f |%n", w.arch(), method,
-                        k(method), perRun, perRun / runs.size(), runs.get(0).history().get(epochs - 1).seconds(), wall);
+                System.out.printf(Locale.ROOT, "| %s | %s | %d | %d | %.0f | %.0f | %.2f | %.2f |%n", w.arch(),
+                        method, k(method), probe.threads(), perRun, perRun / runs.size(),
+                        runs.get(0).history().get(epochs - 1).seconds(), wall);
                 System.err.printf(Locale.ROOT, "%s %s done in %.1f s%n", w.arch(), method, wall);
             }
         }
@@ -151,6 +157,7 @@ final class TrainingBenchCommand implements Callable<Integer> {
     private int sideBySide(List<Workload> workloads) throws Exception {
         Path script = Path.of(System.getProperty("escope.repo.root", "."), "bench", "pytorch_training_reference.py");
         Map<String, double[][]> rates = new LinkedHashMap<>();
+        Map<String, Integer> ourThreads = new LinkedHashMap<>();
         String loadBefore = loadAverage();
         Instant started = Instant.now();
         try (PytorchReference torch = PytorchReference.start(python, script, threads)) {
@@ -163,9 +170,9 @@ final class TrainingBenchCommand implements Callable<Integer> {
             for (int round = 0; round < rounds; round++) {
                 for (Workload w : workloads) {
                     for (Method method : methods) {
-                        CpuClock clock = new CpuClock();
+                        EpochProbe probe = new EpochProbe();
                         List<RunResult> runs = train(w, data.get(w.arch()), method,
-                                round == 0 ? profiled(w, method, clock) : clock);
+                                round == 0 ? profiled(w, method, probe) : probe);
                         Path theirTrace = round == 0 && profile != null ? trace(w, method, ".pytorch") : null;
                         double[] theirs = torch.rates(exported.get(w.arch()), w.arch(), method.name(), k(method),
                                 epochs, BATCH, DROPOUT, w.augment(), theirTrace);
@@ -174,9 +181,10 @@ final class TrainingBenchCommand implements Callable<Integer> {
                                     + method + " (" + theirTrace + ")", TOP_OPS, steps(data.get(w.arch()))));
                         }
                         double[][] r = rates.computeIfAbsent(w.arch() + " " + method, x -> new double[4][rounds]);
+                        ourThreads.put(w.arch() + " " + method, probe.threads());
                         r[0][round] = perRun(runs);
                         r[1][round] = theirs[0];
-                        r[2][round] = clock.lastEpochImagesPerCpuSecond(data.get(w.arch()).train().size());
+                        r[2][round] = probe.lastEpochImagesPerCpuSecond(data.get(w.arch()).train().size());
                         r[3][round] = theirs[1];
                         System.err.printf(Locale.ROOT, "round %d %s %s: EnsembleScope %.0f, PyTorch %.0f images/s per"
                                 + " run; per CPU-second %.0f and %.0f%n", round + 1, w.arch(), method, r[0][round],
@@ -185,18 +193,20 @@ final class TrainingBenchCommand implements Callable<Integer> {
                 }
             }
         }
-        System.out.printf(Locale.ROOT, "Measured %s, %d rounds, %d threads each, OMP_WAIT_POLICY=%s, load average %s → %s%n%n",
-                started, rounds, threads, System.getenv().getOrDefault("OMP_WAIT_POLICY", "(unset)"), loadBefore,
-                loadAverage());
-        System.out.println("| workload | k | EnsembleScope images/s per run | PyTorch eager images/s per run | ratio"
-                + " | EnsembleScope images per CPU-second | PyTorch images per CPU-second | CPU ratio |");
-        System.out.println("|---|---|---|---|---|---|---|---|");
+        System.out.printf(Locale.ROOT, "Measured %s, %d rounds, PyTorch on %d intra-op threads, EnsembleScope on up to"
+                + " %d (one below %.0e forward FLOPs per step), OMP_WAIT_POLICY=%s, load average %s → %s%n%n",
+                started, rounds, threads, threads, TrainingThreads.SMALL_STEP_FLOPS,
+                System.getenv().getOrDefault("OMP_WAIT_POLICY", "(unset)"), loadBefore, loadAverage());
+        System.out.println("| workload | k | EnsembleScope threads | EnsembleScope images/s per run | PyTorch eager"
+                + " images/s per run | ratio | EnsembleScope images per CPU-second | PyTorch images per CPU-second"
+                + " | CPU ratio |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|");
         for (var e : rates.entrySet()) {
             double[][] r = e.getValue();
             Method method = Method.valueOf(e.getKey().substring(e.getKey().indexOf(' ') + 1));
-            System.out.printf(Locale.ROOT, "| %s | %d | %.0f | %.0f | %s | %.0f | %.0f | %s |%n", e.getKey(),
-                    k(method), median(r[0]), median(r[1]), ratio(r[0], r[1]), median(r[2]), median(r[3]),
-                    ratio(r[2], r[3]));
+            System.out.printf(Locale.ROOT, "| %s | %d | %d | %.0f | %.0f | %s | %.0f | %.0f | %s |%n", e.getKey(),
+                    k(method), ourThreads.get(e.getKey()), median(r[0]), median(r[1]), ratio(r[0], r[1]),
+                    median(r[2]), median(r[3]), ratio(r[2], r[3]));
         }
         double[][] single = rates.get("resnet20 " + Method.SINGLE);
         double[][] be = rates.get("resnet20 " + Method.BATCH_ENSEMBLE);
@@ -224,19 +234,27 @@ final class TrainingBenchCommand implements Callable<Integer> {
     }
 
     /**
-     * The process's CPU time (all threads: engine, JIT, GC) at each epoch end of each run, so the last epoch's cost
-     * in CPU-seconds can be set beside PyTorch's. On a machine shared with other builds this is the steadier measure:
-     * wall time depends on which process the scheduler favours. The span includes the epoch's validation and
-     * snapshot, which the reference does not do, so it errs against EnsembleScope.
+     * Read at each epoch end of each run, on the training thread: the process's CPU time (all threads: engine, JIT,
+     * GC), so the last epoch's cost in CPU-seconds can be set beside PyTorch's, and the intra-op threads the run
+     * trains on. On a machine shared with other builds CPU time is the steadier measure: wall time depends on which
+     * process the scheduler favours. The span includes the epoch's validation and snapshot, which the reference does
+     * not do, so it errs against EnsembleScope.
      */
-    private static final class CpuClock implements TrainListener {
+    private static final class EpochProbe implements TrainListener {
         private final com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         private final Map<Integer, List<Long>> marks = new LinkedHashMap<>();
+        private int threads;
 
         @Override
         public void onEpoch(int run, EpochRecord record) {
             marks.computeIfAbsent(run, x -> new ArrayList<>()).add(os.getProcessCpuTime());
+            threads = Math.max(threads, JniUtils.getNumThreads());
+        }
+
+        /** The most intra-op threads a run trained on. */
+        int threads() {
+            return threads;
         }
 
         /** Training images per CPU-second of the last epoch, averaged over runs. */

@@ -44,13 +44,14 @@ class CliOutputTest {
                 List.of("-Djava.io.tmpdir=" + temp), Map.of());
         assertEquals(0, r.exit(), r::toString);
         List<String> table = r.out().lines().filter(l -> l.startsWith("|")).toList();
-        assertEquals("| architecture | method | k | images/s per run | ensemble images/s | epoch s | wall s |",
+        assertEquals("| architecture | method | k | threads | images/s per run | ensemble images/s | epoch s | wall s |",
                 table.get(0));
         assertEquals(6, table.size(), r::toString); // header, rule, four methods
         for (String row : table.subList(2, 6)) {
             String[] cells = row.split("\\|");
-            assertEquals(8, cells.length, row);
-            assertTrue(Double.parseDouble(cells[7].strip()) > 0, row);
+            assertEquals(9, cells.length, row);
+            assertEquals("1", cells[4].strip(), "an MLP trains on one intra-op thread: " + row);
+            assertTrue(Double.parseDouble(cells[8].strip()) > 0, row);
         }
         try (Stream<Path> left = Files.list(temp)) {
             assertEquals(List.of(), left.filter(p -> p.getFileName().toString().startsWith("escope-bench"))

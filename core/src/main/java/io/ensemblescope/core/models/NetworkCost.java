@@ -1,6 +1,7 @@
 package io.ensemblescope.core.models;
 
 import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
@@ -8,9 +9,11 @@ import ai.djl.nn.ParallelBlock;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
+import io.ensemblescope.core.engine.Engines;
 import io.ensemblescope.core.layers.BatchEnsembleConv2d;
 import io.ensemblescope.core.layers.BatchEnsembleLinear;
 import io.ensemblescope.core.layers.BatchEnsembleOptions;
+import io.ensemblescope.core.random.SeededRandom;
 import java.util.Set;
 
 /**
@@ -35,6 +38,14 @@ public record NetworkCost(long sharedParameters, long perMemberParameters, int m
         return sharedParameters + (long) members * perMemberParameters;
     }
 
+    /**
+     * Forward FLOPs per input sample of one training run of {@code method}: one pass of one member (a Deep-Ensemble
+     * run trains one member, MC Dropout one pass, not its T), or a BatchEnsemble's whole forward over its k tiles.
+     */
+    public double runForwardFlopsPerSample(Method method) {
+        return method == Method.BATCH_ENSEMBLE ? flopsPerSample : flopsPerSample / members;
+    }
+
     /** Bytes of the stored arrays (float32). */
     public long weightBytes() {
         return storedValues * Float.BYTES;
@@ -44,12 +55,14 @@ public record NetworkCost(long sharedParameters, long perMemberParameters, int m
      * @param mcSamples T for MC Dropout (0: the spec's default); ignored for the other methods
      */
     public static NetworkCost of(NetworkSpec spec, int classes, int mcSamples) {
-        try (EnsembleNetwork net = EnsembleNetwork.create(spec, classes, Device.cpu(), 0L)) {
-            Block replica = net.replicas().get(0);
+        Architecture arch = Architectures.get(spec.architecture(), classes);
+        // One replica tells all: a Deep Ensemble's members are alike, and this runs before every training run.
+        try (NDManager manager = Engines.pytorch().newBaseManager(Device.cpu())) {
+            Block replica = EnsembleNetwork.buildReplica(spec, arch, manager, new SeededRandom(0L));
             int tile = spec.method() == Method.BATCH_ENSEMBLE ? spec.members() : 1;
-            long[] dims = new long[net.architecture().inputShape().length + 1];
+            long[] dims = new long[arch.inputShape().length + 1];
             dims[0] = tile;
-            System.arraycopy(net.architecture().inputShape(), 0, dims, 1, dims.length - 1);
+            System.arraycopy(arch.inputShape(), 0, dims, 1, dims.length - 1);
             double flops = flops(replica, new Shape(dims));
             long[] counts = new long[3]; // shared, per-member (all members), stored values
             count(replica, counts);

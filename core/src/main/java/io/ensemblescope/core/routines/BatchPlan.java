@@ -34,6 +34,12 @@ record BatchPlan(int rows, int batchSize, int members, boolean split) {
         return batches > 0 && size(batches - 1) == 0 ? batches - 1 : batches;
     }
 
+    /** Samples of a full batch as the network sees them: a tiled batch's rows each pass all k members, a split
+     *  batch's rows one member each. */
+    double samplesPerStep() {
+        return split ? (double) batchSize / members : batchSize;
+    }
+
     /** First row (in the epoch's order) of batch {@code i}. */
     int from(int i) {
         return i * batchSize;

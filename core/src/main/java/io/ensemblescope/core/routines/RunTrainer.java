@@ -9,7 +9,6 @@ import ai.djl.training.LocalParameterServer;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.loss.SoftmaxCrossEntropyLoss;
 import io.ensemblescope.core.checkpoint.EpochRecord;
-import io.ensemblescope.core.routines.Evaluation;
 import io.ensemblescope.core.random.SeededRandom;
 import io.ensemblescope.datasets.ImageDataset;
 import io.ensemblescope.core.engine.Engines;
@@ -17,7 +16,6 @@ import io.ensemblescope.core.models.EnsembleNetwork;
 import io.ensemblescope.core.models.NetworkSpec;
 import io.ensemblescope.core.store.StoreLayout;
 import io.ensemblescope.files.ExclusiveLock;
-import io.ensemblescope.datasets.ImageDataset;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -96,8 +94,10 @@ public final class RunTrainer {
         }
         BatchPlan plan = BatchPlan.of(run.spec(), run.config(), run.train().size());
         // One trainer per run directory: a member process orphaned by a killed trainer may still be writing here.
+        double stepFlops = TrainingThreads.stepForwardFlops(run.spec(), run.train().numClasses(), plan);
         try (ExclusiveLock lock = ExclusiveLock.acquire(files.dir().resolve(StoreLayout.LOCK), RUN_LOCK_WAIT);
-             NDManager manager = Engines.pytorch().newBaseManager(device)) {
+             NDManager manager = Engines.pytorch().newBaseManager(device);
+             TrainingThreads threads = TrainingThreads.limit(device, stepFlops)) {
             if (files.done()) {
                 return files.result();
             }

@@ -99,13 +99,8 @@ public final class LocalExecutor implements TrainingExecutor {
 
     /** Forward and backward (≈ 3 forwards) of one run over every training image of every epoch. */
     static double memberTrainingFlops(JobSpec spec, TrainingData data) {
-        NetworkCost cost = NetworkCost.of(spec.network(), data.train().numClasses(), 0);
-        double forward = switch (spec.network().method()) {
-            // A Deep-Ensemble run is one member; MC Dropout trains one pass, not its T; a single model is one.
-            case SINGLE, MC_DROPOUT, DEEP_ENSEMBLE -> cost.flopsPerSample() / cost.members();
-            // One BatchEnsemble run trains all k members in one forward (a run per seed).
-            case BATCH_ENSEMBLE -> cost.flopsPerSample();
-        };
+        double forward = NetworkCost.of(spec.network(), data.train().numClasses(), 0)
+                .runForwardFlopsPerSample(spec.network().method());
         return 3 * forward * data.train().size() * spec.config().epochs();
     }
 
