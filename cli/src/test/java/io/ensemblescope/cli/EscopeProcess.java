@@ -1,6 +1,7 @@
 package io.ensemblescope.cli;
 
 import io.ensemblescope.cli.progress.ProgressBar;
+import io.ensemblescope.core.engine.NativeEnvironment;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -52,8 +53,8 @@ final class EscopeProcess {
                     new File("/dev/null"))).redirectOutput(out.toFile()).redirectError(err.toFile());
             pb.environment().remove(ErrorHandling.DEBUG_ENV);
             pb.environment().remove(ProgressBar.ENV);
-            pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
-            pb.environment().put("GLIBC_TUNABLES", "glibc.malloc.hugetlb=1");
+            pb.environment().put("OMP_WAIT_POLICY", NativeEnvironment.OMP_WAIT_POLICY);
+            pb.environment().put("GLIBC_TUNABLES", NativeEnvironment.GLIBC_TUNABLES);
             env.forEach((k, v) -> {
                 if (v == null) {
                     pb.environment().remove(k);

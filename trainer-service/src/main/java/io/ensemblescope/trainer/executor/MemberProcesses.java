@@ -2,6 +2,7 @@ package io.ensemblescope.trainer.executor;
 
 import io.ensemblescope.api.v1.TrainEvent;
 import io.ensemblescope.core.checkpoint.EpochRecord;
+import io.ensemblescope.core.engine.NativeEnvironment;
 import io.ensemblescope.core.routines.LocalRuns;
 import io.ensemblescope.core.routines.RunControl;
 import io.ensemblescope.core.routines.RunFiles;
@@ -46,9 +47,8 @@ final class MemberProcesses {
                 "-Dai.djl.pytorch.num_interop_threads=1", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
                 "-D" + RunMain.PARENT_PID_PROPERTY + "=" + ProcessHandle.current().pid(),
                 RunMain.class.getName(), workDir.toString(), Integer.toString(run), device);
-        pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
-        // Large tensors on transparent huge pages, as the launcher sets it: far fewer page faults per step.
-        pb.environment().putIfAbsent("GLIBC_TUNABLES", "glibc.malloc.hugetlb=1");
+        pb.environment().put("OMP_WAIT_POLICY", NativeEnvironment.OMP_WAIT_POLICY);
+        pb.environment().putIfAbsent("GLIBC_TUNABLES", NativeEnvironment.GLIBC_TUNABLES);
         return pb;
     }
 
