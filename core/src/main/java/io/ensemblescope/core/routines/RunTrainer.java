@@ -93,8 +93,8 @@ public final class RunTrainer {
             return files.result();
         }
         BatchPlan plan = BatchPlan.of(run.spec(), run.config(), run.train().size());
-        // One trainer per run directory: a member process orphaned by a killed trainer may still be writing here.
         double stepFlops = TrainingThreads.stepForwardFlops(run.spec(), run.train().numClasses(), plan);
+        // One trainer per run directory: a member process orphaned by a killed trainer may still be writing here.
         try (ExclusiveLock lock = ExclusiveLock.acquire(files.dir().resolve(StoreLayout.LOCK), RUN_LOCK_WAIT);
              NDManager manager = Engines.pytorch().newBaseManager(device);
              TrainingThreads threads = TrainingThreads.limit(device, stepFlops)) {

@@ -26,7 +26,7 @@ public final class TrainingThreads implements AutoCloseable {
     }
 
     /** Forward FLOPs of one training step of {@code spec} with {@code config}'s batches. */
-    public static double stepForwardFlops(NetworkSpec spec, int classes, TrainConfig config) {
+    static double stepForwardFlops(NetworkSpec spec, int classes, TrainConfig config) {
         return stepForwardFlops(spec, classes, BatchPlan.of(spec, config, config.batchSize()));
     }
 
@@ -35,7 +35,7 @@ public final class TrainingThreads implements AutoCloseable {
     }
 
     /** Intra-op threads a run with this step cost uses when the process is set to {@code processThreads}. */
-    public static int forStep(double stepForwardFlops, int processThreads) {
+    static int forStep(double stepForwardFlops, int processThreads) {
         return stepForwardFlops < SMALL_STEP_FLOPS ? 1 : processThreads;
     }
 
