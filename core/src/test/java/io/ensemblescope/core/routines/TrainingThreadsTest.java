@@ -56,13 +56,18 @@ class TrainingThreadsTest {
                 during.add(JniUtils.getNumThreads());
             }
         };
+        int before = JniUtils.getNumThreads();
         JniUtils.setNumThreads(2);
-        RunTrainer.Run run = new RunTrainer.Run(spec(MnistMlp.NAME, Method.SINGLE, 1), 5L, data.train(),
-                data.validation(), ADAM_128, new RunFiles(dir));
-        RunTrainer.train(run, Device.cpu(), 0, listener, RunControl.NONE);
+        try {
+            RunTrainer.Run run = new RunTrainer.Run(spec(MnistMlp.NAME, Method.SINGLE, 1), 5L, data.train(),
+                    data.validation(), ADAM_128, new RunFiles(dir));
+            RunTrainer.train(run, Device.cpu(), 0, listener, RunControl.NONE);
 
-        assertFalse(during.isEmpty());
-        assertTrue(during.stream().allMatch(n -> n == 1), "intra-op threads during training: " + during);
-        assertEquals(2, JniUtils.getNumThreads(), "the caller's own setting after the run");
+            assertFalse(during.isEmpty());
+            assertTrue(during.stream().allMatch(n -> n == 1), "intra-op threads during training: " + during);
+            assertEquals(2, JniUtils.getNumThreads(), "the caller's own setting after the run");
+        } finally {
+            JniUtils.setNumThreads(before); // later tests in this fork run on this thread
+        }
     }
 }
